@@ -1,0 +1,34 @@
+"""The public surface: `__all__` is exactly what the modules export, once each."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import httpwire_parser
+
+# Public submodules that are imported by path and deliberately not re-exported at the top.
+NOT_REEXPORTED: frozenset[str] = frozenset({"testing"})
+
+
+def _module_names() -> list[str]:
+    found = pkgutil.walk_packages(httpwire_parser.__path__, prefix="httpwire_parser.")
+    return [info.name for info in found if info.name.rsplit(".", 1)[-1] not in NOT_REEXPORTED]
+
+
+def test_every_module_declares_all() -> None:
+    missing = [n for n in _module_names() if not hasattr(importlib.import_module(n), "__all__")]
+    assert missing == []
+
+
+def test_top_level_all_is_the_union_of_module_alls() -> None:
+    union: set[str] = set()
+    for name in _module_names():
+        union.update(importlib.import_module(name).__all__)
+    assert set(httpwire_parser.__all__) == union
+
+
+def test_top_level_all_has_no_duplicates_and_resolves() -> None:
+    assert len(httpwire_parser.__all__) == len(set(httpwire_parser.__all__))
+    for name in httpwire_parser.__all__:
+        assert getattr(httpwire_parser, name) is not None, name
