@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import AREAS
-from benchmarks._harness import Result, results_since, write_json
+from benchmarks._harness import Result, Table, results_since, write_json
 
 __all__ = ["machine_facts", "main"]
 
@@ -70,7 +70,7 @@ def machine_facts() -> dict[str, Any]:
     }
 
 
-def _run_area(area: str, quick: bool) -> tuple[str, str, list[Result]]:
+def _run_area(area: str, quick: bool) -> tuple[str, str, list[Result | Table]]:
     """Run one area; return its status ("ok", "missing", "failed"), a reason and its tables."""
     module_name = f"benchmarks.bench_{area}"
     start_index = len(results_since(0))
@@ -93,7 +93,7 @@ def _run_area(area: str, quick: bool) -> tuple[str, str, list[Result]]:
         traceback.print_exc()
         return "failed", f"raised {type(exc).__name__}: {exc}", results_since(start_index)
     tables = results_since(start_index)
-    bad = [f"{t.title}: {r.name}" for t in tables for r in t.rows if r.error is not None]
+    bad = [problem for table in tables for problem in table.problems()]
     if bad:
         return "failed", "errors in " + "; ".join(bad), tables
     if not tables:
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     statuses: dict[str, dict[str, str]] = {}
-    tables: list[Result] = []
+    tables: list[Result | Table] = []
     for area in areas:
         print(f"\n=== {area} ===", flush=True)
         area_start = time.monotonic()

@@ -26,8 +26,10 @@ __all__ = [
     "ImplResult",
     "Result",
     "Settings",
+    "Table",
     "compare",
     "note",
+    "report",
     "results_since",
     "settings_for",
     "write_json",
@@ -119,6 +121,10 @@ class Result:
     def ok(self) -> bool:
         return all(row.error is None for row in self.rows)
 
+    def problems(self) -> list[str]:
+        """One line per implementation that failed."""
+        return [f"{self.title}: {row.name}: {row.error}" for row in self.rows if row.error]
+
     def row(self, name: str) -> ImplResult:
         for row in self.rows:
             if row.name == name:
@@ -138,10 +144,32 @@ class Result:
         return data
 
 
-_RESULTS: list[Result] = []
+@dataclass
+class Table:
+    """A table that is not a timing (e.g. peak memory), kept like :class:`Result`."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+    errors: dict[str, str]
+    data: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def problems(self) -> list[str]:
+        """One line per implementation that failed."""
+        return [f"{self.title}: {name}: {error}" for name, error in self.errors.items()]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
-def results_since(index: int) -> list[Result]:
+_RESULTS: list[Result | Table] = []
+
+
+def results_since(index: int) -> list[Result | Table]:
     """Results recorded by :func:`compare` from position ``index`` on (the runner's bookkeeping)."""
     return _RESULTS[index:]
 
@@ -269,6 +297,53 @@ def _print_table(result: Result) -> None:
     sys.stdout.flush()
 
 
+def _print_rows(headers: list[str], rows: list[list[str]], numeric: Sequence[bool]) -> None:
+    widths = [max(len(cells[i]) for cells in [headers, *rows]) for i in range(len(headers))]
+
+    def fmt(cells: list[str]) -> str:
+        parts = []
+        for cell, width, right in zip(cells, widths, numeric, strict=True):
+            parts.append(cell.rjust(width) if right else cell.ljust(width))
+        return "  " + " | ".join(parts).rstrip()
+
+    print(fmt(headers))
+    print("  " + "-+-".join("-" * w for w in widths))
+    for cells in rows:
+        print(fmt(cells))
+
+
+def report(
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    errors: dict[str, str] | None = None,
+    data: dict[str, Any] | None = None,
+    notes: Sequence[str] = (),
+) -> Table:
+    """Print and record a table of figures that :func:`compare` does not time (e.g. memory).
+
+    The first column names the implementation; ``errors`` maps failed implementations to why.
+    """
+    table = Table(
+        title=title,
+        headers=list(headers),
+        rows=[list(cells) for cells in rows],
+        errors=dict(errors or {}),
+        data=dict(data or {}),
+    )
+    print(f"\n{title}", flush=True)
+    for line in notes:
+        print(f"  {line}")
+    numeric = [False, *([True] * (len(headers) - 1))]
+    _print_rows(table.headers, table.rows, numeric)
+    for name, error in table.errors.items():
+        print(f"  {name} | ERROR: {error}")
+    sys.stdout.flush()
+    _RESULTS.append(table)
+    return table
+
+
 def _choose_baseline(
     names: Sequence[str], baseline: str, fallbacks: Sequence[str]
 ) -> tuple[str | None, str]:
@@ -366,7 +441,7 @@ def compare(
     return result
 
 
-def write_json(path: Path, results: Sequence[Result], extra: dict[str, Any]) -> None:
+def write_json(path: Path, results: Sequence[Result | Table], extra: dict[str, Any]) -> None:
     """Write ``results`` and ``extra`` (machine facts, areas) as one JSON document."""
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {**extra, "results": [result.to_dict() for result in results]}

@@ -1,0 +1,142 @@
+"""Client end to end on loopback: keep-alive GETs, 64 concurrent GETs, 1 MiB uploads and downloads.
+
+The server (:mod:`benchmarks._http_server`) runs in its own process pinned to another CPU than the
+clients where the machine allows. Every adapter (:mod:`benchmarks._clients`) runs on one asyncio
+event loop; the floor is a raw Protocol client that parses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import traceback
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from benchmarks._clients import POOL_SIZE, ClientAdapter, adapter_factories
+from benchmarks._harness import Impl, compare, note
+from benchmarks._http_server import SMALL_BODY
+from benchmarks._proc import CLIENT_CPU, pinned, start_server
+
+__all__ = ["main"]
+
+SEQUENTIAL_PER_CALL = 20
+CONCURRENCY = 64
+MIB = 1024 * 1024
+TRANSFERS_PER_CALL = 2
+_UPLOAD = bytes(range(256)) * (MIB // 256)
+_FALLBACK_BASELINES = ("aiohttp", "floor")
+
+
+def _runner(
+    loop: asyncio.AbstractEventLoop, make: Callable[[], Coroutine[Any, Any, list[Any]]]
+) -> Callable[[], object]:
+    return lambda: loop.run_until_complete(make())
+
+
+def _expect_all(expected: object, count: int) -> Callable[[object], None]:
+    def check(result: object) -> None:
+        assert isinstance(result, list), f"expected a list of results, got {type(result)}"
+        assert len(result) == count, f"expected {count} responses, got {len(result)}"
+        wrong = [item for item in result if item != expected]
+        assert not wrong, f"expected {expected!r} from every response, got {wrong[0]!r}"
+
+    return check
+
+
+async def _sequential(adapter: ClientAdapter) -> list[int]:
+    return [await adapter.get("/small") for _ in range(SEQUENTIAL_PER_CALL)]
+
+
+async def _concurrent(adapter: ClientAdapter) -> list[int]:
+    return list(await asyncio.gather(*(adapter.get("/small") for _ in range(CONCURRENCY))))
+
+
+async def _uploads(adapter: ClientAdapter) -> list[bytes]:
+    return [await adapter.upload("/upload", _UPLOAD) for _ in range(TRANSFERS_PER_CALL)]
+
+
+async def _downloads(adapter: ClientAdapter) -> list[int]:
+    return [await adapter.get(f"/bytes/{MIB}") for _ in range(TRANSFERS_PER_CALL)]
+
+
+_WORKLOADS: list[tuple[str, Callable[[ClientAdapter], Awaitable[list[Any]]], int, object, str]] = [
+    (
+        f"client: sequential keep-alive GETs ({len(SMALL_BODY)}-byte body)",
+        _sequential,
+        SEQUENTIAL_PER_CALL,
+        len(SMALL_BODY),
+        "us",
+    ),
+    (
+        f"client: {CONCURRENCY} concurrent GETs ({len(SMALL_BODY)}-byte body)",
+        _concurrent,
+        CONCURRENCY,
+        len(SMALL_BODY),
+        "us",
+    ),
+    (
+        "client: 1 MiB uploads (POST, Content-Length)",
+        _uploads,
+        TRANSFERS_PER_CALL,
+        b"%d" % MIB,
+        "ms",
+    ),
+    ("client: 1 MiB downloads (GET, body read whole)", _downloads, TRANSFERS_PER_CALL, MIB, "ms"),
+]
+
+
+def _failing(exc: BaseException) -> Callable[[], object]:
+    def fail() -> object:
+        raise RuntimeError(f"could not start: {type(exc).__name__}: {exc}")
+
+    return fail
+
+
+def main(quick: bool) -> None:
+    factories = adapter_factories()
+    if "httpwire" not in factories:
+        note("httpwire.ClientSession does not exist yet: no httpwire row")
+    note(f"pools sized {POOL_SIZE} connections, no connection recycling; one asyncio loop")
+    with start_server("_http_server") as server, pinned(CLIENT_CPU) as is_pinned:
+        note(server.describe())
+        note(f"clients pinned to CPU {CLIENT_CPU}" if is_pinned else "clients not pinned")
+        loop = asyncio.new_event_loop()
+        adapters: dict[str, ClientAdapter] = {}
+        failures: dict[str, BaseException] = {}
+        try:
+            for name, factory in factories.items():
+                adapter = factory()
+                try:
+                    loop.run_until_complete(adapter.start(server.url("")))
+                except Exception as exc:
+                    traceback.print_exc()
+                    failures[name] = exc
+                    continue
+                adapters[name] = adapter
+            for title, workload, ops, expected, unit in _WORKLOADS:
+                impls = []
+                for name in factories:
+                    check = _expect_all(expected, ops)
+                    if name in failures:
+                        impls.append(Impl(name, _failing(failures[name]), check, ops))
+                        continue
+                    adapter = adapters[name]
+                    make = (lambda w, a: lambda: w(a))(workload, adapter)
+                    impls.append(Impl(name, _runner(loop, make), check, ops))
+                compare(
+                    title,
+                    impls,
+                    quick=quick,
+                    baseline="httpwire",
+                    fallback_baselines=_FALLBACK_BASELINES,
+                    unit=unit,
+                )
+        finally:
+            for adapter in adapters.values():
+                try:
+                    loop.run_until_complete(asyncio.wait_for(adapter.close(), 10))
+                except Exception:
+                    traceback.print_exc()
+            loop.run_until_complete(asyncio.sleep(0.05))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
