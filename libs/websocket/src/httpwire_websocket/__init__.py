@@ -1,7 +1,83 @@
-"""httpwire-websocket: the public API, assembled explicitly from the private modules."""
+"""httpwire-websocket: sans-IO RFC 6455 framing with RFC 7692 permessage-deflate.
+
+The public API, assembled explicitly from the private modules.
+"""
 
 from __future__ import annotations
 
+from ._deflate import DeflateOffer, DeflateParams, negotiate_deflate, parse_extensions
+from ._frames import MAX_CONTROL_PAYLOAD, build_close_payload, build_frame, parse_close_payload
+from ._handshake import WS_GUID, ClientHandshake, HandshakeResult, accept_token, generate_key
+from ._mask import mask
+from ._mask_py import mask_py
+from ._models import WSCloseCode, WSMessage, WSMsgType
+from ._reader import DEFAULT_MAX_MSG_SIZE, WebSocketReader
 from ._version import __version__
+from ._writer import WebSocketWriter
+from .exceptions import (
+    HandshakeError,
+    InvalidHeaderError,
+    InvalidStatusError,
+    InvalidTextError,
+    LocalProtocolError,
+    MessageTooBigError,
+    NegotiationError,
+    ProtocolError,
+    WebSocketError,
+)
 
-__all__ = ["__version__"]
+__all__ = [
+    "DEFAULT_MAX_MSG_SIZE",
+    "MAX_CONTROL_PAYLOAD",
+    "WS_GUID",
+    "ClientHandshake",
+    "DeflateOffer",
+    "DeflateParams",
+    "HandshakeError",
+    "HandshakeResult",
+    "InvalidHeaderError",
+    "InvalidStatusError",
+    "InvalidTextError",
+    "LocalProtocolError",
+    "MessageTooBigError",
+    "NegotiationError",
+    "ProtocolError",
+    "WSCloseCode",
+    "WSMessage",
+    "WSMsgType",
+    "WebSocketError",
+    "WebSocketReader",
+    "WebSocketWriter",
+    "__version__",
+    "accept_token",
+    "build_close_payload",
+    "build_frame",
+    "generate_key",
+    "mask",
+    "mask_py",
+    "negotiate_deflate",
+    "parse_close_payload",
+    "parse_extensions",
+]
+
+for _obj in (
+    ClientHandshake,
+    DeflateOffer,
+    DeflateParams,
+    HandshakeResult,
+    WSCloseCode,
+    WSMessage,
+    WSMsgType,
+    WebSocketReader,
+    WebSocketWriter,
+    accept_token,
+    build_close_payload,
+    build_frame,
+    generate_key,
+    mask_py,
+    negotiate_deflate,
+    parse_close_payload,
+    parse_extensions,
+):
+    _obj.__module__ = __name__
+del _obj

@@ -1,0 +1,39 @@
+"""Pure-Python RFC 6455 §5.3 masking: XOR with a repeating 4-byte key, no per-byte Python loop.
+
+Two strategies, measured on CPython 3.11 (see ``benchmarks/bench_websocket.py``): below
+``_BIGINT_MAX`` bytes one big-integer XOR is cheapest (about 0.5 µs for 32 bytes, half the cost of
+the lane method); above it, four ``bytes.translate`` passes over the byte lanes ``i % 4`` win
+(about 1.1 ms per MiB, where the big-integer conversions cost 1.7 ns a byte).
+"""
+
+from __future__ import annotations
+
+__all__ = ["mask_py"]
+
+_BIGINT_MAX = 512
+# _TABLES[k] maps every byte b to b ^ k; built once, 64 KiB in total.
+_TABLES: tuple[bytes, ...] = tuple(bytes(b ^ k for b in range(256)) for k in range(256))
+_from_bytes = int.from_bytes
+
+
+def mask_py(key: bytes, data: bytes | bytearray | memoryview) -> bytes | bytearray:
+    """Return ``data`` XORed with ``key`` repeated; masking twice with one key restores the input.
+
+    ``key`` must be 4 bytes. ``data`` is never modified; the result is a new object.
+    """
+    n = len(data)
+    if n <= _BIGINT_MAX:
+        if not n:
+            return b""
+        return (
+            _from_bytes(data, "little") ^ _from_bytes((key * ((n >> 2) + 1))[:n], "little")
+        ).to_bytes(n, "little")
+    out = bytearray(data)
+    a, b, c, d = key
+    if a == b == c == d:
+        return out.translate(_TABLES[a])
+    out[0::4] = out[0::4].translate(_TABLES[a])
+    out[1::4] = out[1::4].translate(_TABLES[b])
+    out[2::4] = out[2::4].translate(_TABLES[c])
+    out[3::4] = out[3::4].translate(_TABLES[d])
+    return out

@@ -1,0 +1,53 @@
+"""Masking: both strategies agree with the definition in RFC 6455 §5.3 at every size."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from httpwire_websocket import mask, mask_py
+from httpwire_websocket._mask_py import _BIGINT_MAX
+
+
+def reference(key: bytes, data: bytes) -> bytes:
+    return bytes(b ^ key[i % 4] for i, b in enumerate(data))
+
+
+def test_selector_uses_the_pure_python_mask_today() -> None:
+    assert mask is mask_py
+
+
+@pytest.mark.parametrize(
+    "size",
+    [0, 1, 2, 3, 4, 5, 31, 32, 33, 125, _BIGINT_MAX - 1, _BIGINT_MAX, _BIGINT_MAX + 1, 4097, 65537],
+)
+def test_matches_reference_at_each_size(size: int) -> None:
+    key = os.urandom(4)
+    data = os.urandom(size)
+    assert bytes(mask_py(key, data)) == reference(key, data)
+
+
+@pytest.mark.parametrize("kind", [bytes, bytearray, memoryview])
+@pytest.mark.parametrize("size", [10, 3000])
+def test_accepts_any_buffer_and_leaves_it_alone(kind: type, size: int) -> None:
+    key = b"\x01\x02\x03\x04"
+    original = os.urandom(size)
+    data = kind(bytearray(original))
+    assert bytes(mask_py(key, data)) == reference(key, original)
+    assert bytes(data) == original
+
+
+def test_key_with_four_equal_bytes() -> None:
+    data = os.urandom(5000)
+    assert bytes(mask_py(b"\x5a\x5a\x5a\x5a", data)) == reference(b"\x5a" * 4, data)
+
+
+@settings(max_examples=150)
+@given(st.binary(min_size=4, max_size=4), st.binary(max_size=3000))
+def test_masking_twice_restores_the_input(key: bytes, data: bytes) -> None:
+    masked = mask_py(key, data)
+    assert bytes(masked) == reference(key, data)
+    assert bytes(mask_py(key, masked)) == data
