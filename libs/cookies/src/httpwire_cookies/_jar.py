@@ -1,0 +1,843 @@
+"""``CookieJar`` (RFC 6265 storage model, §5.3-§5.4) and ``DummyCookieJar``.
+
+House rules: every stored cookie is a ``_Cookie`` record, indexed domain → path → name, so a
+lookup only visits the request host's domain chain. A record is never mutated after insertion
+except for its access generation (used to evict the least recently used); replacing a cookie
+inserts a new record that inherits the old one's creation time and sequence number. Expiry uses
+a min-heap with lazy deletion (``_Cookie.alive``). The clock is injected (``clock=``) and read
+once per public call.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from http.cookies import BaseCookie, Morsel, SimpleCookie
+from operator import attrgetter
+from types import MappingProxyType
+from typing import Final
+
+from yarl import URL
+
+from ._abc import _NO_URL, AbstractCookieJar, ClearCookiePredicate, LooseCookies
+from ._date import format_cookie_date, parse_cookie_date
+from ._match import (
+    default_path,
+    domain_match,
+    is_ip_address,
+    is_loopback_host,
+    is_single_label_domain,
+    path_match,
+)
+from ._parse import ParsedSetCookie, parse_set_cookie, unquote_cookie_value
+from ._storage import SavedCookie, read_jar_file, write_jar_file
+from .exceptions import InvalidCookieError, InvalidCookieURLError
+
+__all__ = ["CookieJar", "DummyCookieJar"]
+
+# Latest instant a cookie may expire at: 9999-12-31T23:59:59Z.
+MAX_TIME: Final = 253402300799.0
+_SECURE_SCHEMES: Final = frozenset({"https", "wss"})
+_SIMPLE_COOKIE: Final[SimpleCookie] = SimpleCookie()
+# Characters a program-supplied name may not contain; values may not contain CTLs either.
+_BAD_NAME_CHARS: Final = frozenset("=;, \t\x7f") | frozenset(map(chr, range(32)))
+_CONTROL_CHARS: Final = frozenset("\x7f") | frozenset(map(chr, range(32))) - {"\t"}
+_ORDER: Final = attrgetter("order")
+# Heap entries at most this multiple of the live cookies (plus slack) before compaction.
+_HEAP_SLACK: Final = 64
+# Hosts whose domain chain is remembered (the cache is emptied when it fills up).
+_CHAIN_CACHE_SIZE: Final = 256
+
+
+class _Cookie:
+    """One stored cookie (RFC 6265 §5.3 fields) plus what the jar needs to send it quickly."""
+
+    __slots__ = (
+        "access",
+        "alive",
+        "coded_value",
+        "creation",
+        "domain",
+        "expires",
+        "host_only",
+        "http_only",
+        "morsel",
+        "name",
+        "order",
+        "path",
+        "same_site",
+        "secure",
+        "send",
+        "seq",
+        "value",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        value: str,
+        coded_value: str,
+        send: str,
+        domain: str,
+        path: str,
+        host_only: bool,
+        secure: bool,
+        http_only: bool,
+        same_site: str | None,
+        expires: float | None,
+        creation: float,
+        seq: int,
+    ) -> None:
+        self.name = name
+        self.value = value
+        self.coded_value = coded_value
+        self.send = send
+        self.domain = domain
+        self.path = path
+        self.host_only = host_only
+        self.secure = secure
+        self.http_only = http_only
+        self.same_site = same_site
+        self.expires = expires
+        self.creation = creation
+        self.seq = seq
+        # §5.4 step 2: longer paths first, then earlier creation.
+        self.order = seq - (len(path) << 64)
+        self.access = 0
+        self.alive = True
+        self.morsel: Morsel[str] | None = None
+
+    def send_morsel(self) -> Morsel[str]:
+        """The bare Morsel ``filter_cookies`` returns (name, value and the value to send)."""
+        morsel = self.morsel
+        if morsel is None:
+            morsel = Morsel()
+            morsel.__setstate__(  # type: ignore[attr-defined]
+                {"key": self.name, "value": self.value, "coded_value": self.send}
+            )
+            self.morsel = morsel
+        return morsel
+
+    def full_morsel(self) -> Morsel[str]:
+        """A new Morsel with every attribute, for iteration and ``clear`` predicates."""
+        morsel: Morsel[str] = Morsel()
+        morsel.__setstate__(  # type: ignore[attr-defined]
+            {"key": self.name, "value": self.value, "coded_value": self.coded_value}
+        )
+        morsel["domain"] = self.domain
+        morsel["path"] = self.path
+        if self.expires is not None:
+            morsel["expires"] = format_cookie_date(self.expires)
+        if self.secure:
+            morsel["secure"] = True
+        if self.http_only:
+            morsel["httponly"] = True
+        if self.same_site is not None:
+            morsel["samesite"] = self.same_site
+        return morsel
+
+    def saved(self) -> SavedCookie:
+        return SavedCookie(
+            name=self.name,
+            value=self.value,
+            coded_value=self.coded_value,
+            domain=self.domain,
+            path=self.path,
+            host_only=self.host_only,
+            secure=self.secure,
+            http_only=self.http_only,
+            same_site=self.same_site,
+            expires=self.expires,
+            creation=self.creation,
+        )
+
+
+def _as_url(url: URL | str) -> URL:
+    if type(url) is URL:
+        return url
+    if isinstance(url, str):
+        try:
+            return URL(url)
+        except (ValueError, TypeError, UnicodeError) as exc:
+            raise InvalidCookieURLError(f"cannot parse URL {url!r}: {exc}") from None
+    if isinstance(url, URL):
+        return url
+    raise TypeError(f"expected a yarl.URL or str, got {type(url).__name__}")
+
+
+def _canonical_domain(domain: str) -> str | None:
+    """The ASCII (IDNA) form of a non-ASCII Domain attribute, as yarl writes hosts."""
+    try:
+        return URL.build(scheme="http", host=domain).raw_host
+    except (ValueError, TypeError, UnicodeError):
+        return None
+
+
+def _origin_key(url: URL) -> tuple[str, str, int | None]:
+    return (url.scheme, url.raw_host or "", url.port)
+
+
+class CookieJar(AbstractCookieJar):
+    """An RFC 6265 cookie jar with aiohttp's ``CookieJar`` API; no asyncio needed.
+
+    ``unsafe`` allows cookies from and to IP-address hosts. ``quote_cookie`` double-quotes
+    program-supplied values that need it (values received from servers are always replayed as
+    sent). ``treat_as_secure_origin`` lists origins that get Secure cookies over plain HTTP.
+    httpwire extensions: ``clock`` (a ``time.time``-like function), the limits
+    ``max_cookies_per_domain``, ``max_cookies`` and ``max_cookie_size`` (name plus value, in
+    UTF-8 octets), and ``is_public_suffix`` (a function refusing Domain attributes such as
+    ``co.uk``; the default refuses single-label domains such as ``com``).
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_access",
+        "_chains",
+        "_clock",
+        "_count",
+        "_domain_counts",
+        "_heap",
+        "_index",
+        "_is_public_suffix",
+        "_max_cookie_size",
+        "_max_cookies",
+        "_max_per_domain",
+        "_quote_cookie",
+        "_secure_count",
+        "_secure_origins",
+        "_seq",
+        "_ticket",
+        "_treat_as_secure_origin",
+        "_unsafe",
+    )
+
+    def __init__(
+        self,
+        *,
+        unsafe: bool = False,
+        quote_cookie: bool = True,
+        treat_as_secure_origin: URL | str | Iterable[URL | str] | None = None,
+        clock: Callable[[], float] = time.time,
+        max_cookies_per_domain: int = 180,
+        max_cookies: int = 3000,
+        max_cookie_size: int = 4096,
+        is_public_suffix: Callable[[str], bool] = is_single_label_domain,
+    ) -> None:
+        if max_cookies_per_domain < 1 or max_cookies < 1 or max_cookie_size < 1:
+            raise ValueError("cookie limits must be positive")
+        self._unsafe = unsafe
+        self._quote_cookie = quote_cookie
+        if treat_as_secure_origin is None:
+            origins: list[URL | str] = []
+        elif isinstance(treat_as_secure_origin, URL | str):
+            origins = [treat_as_secure_origin]
+        else:
+            origins = list(treat_as_secure_origin)
+        self._treat_as_secure_origin = frozenset(_as_url(o).origin() for o in origins)
+        self._secure_origins = frozenset(_origin_key(o) for o in self._treat_as_secure_origin)
+        self._clock = clock
+        self._max_per_domain = max_cookies_per_domain
+        self._max_cookies = max_cookies
+        self._max_cookie_size = max_cookie_size
+        self._is_public_suffix = is_public_suffix
+        self._index: dict[str, dict[str, dict[str, _Cookie]]] = {}
+        self._domain_counts: dict[str, int] = {}
+        self._count = 0
+        self._secure_count = 0
+        self._heap: list[tuple[float, int, _Cookie]] = []
+        self._seq = itertools.count()
+        # Unique heap tie-breaker: a replacement keeps its predecessor's sequence number.
+        self._ticket = itertools.count()
+        self._access = 0
+        self._chains: dict[str, tuple[str, ...]] = {}
+
+    def __repr__(self) -> str:
+        return f"<CookieJar {len(self)} cookies unsafe={self._unsafe}>"
+
+    # -- properties (aiohttp API) ----------------------------------------------------------
+
+    @property
+    def unsafe(self) -> bool:
+        """Whether cookies are accepted from and sent to IP-address hosts."""
+        return self._unsafe
+
+    @property
+    def quote_cookie(self) -> bool:
+        """Whether program-supplied values are double-quoted when they need it."""
+        return self._quote_cookie
+
+    @property
+    def treat_as_secure_origin(self) -> frozenset[URL]:
+        """The origins that get Secure cookies even over plain HTTP."""
+        return self._treat_as_secure_origin
+
+    @property
+    def cookies(self) -> MappingProxyType[tuple[str, str], BaseCookie[str]]:
+        """A read-only snapshot of the cookies keyed by (domain, path), as Morsels."""
+        self._expire(self._clock())
+        view: dict[tuple[str, str], BaseCookie[str]] = {}
+        for domain, buckets in self._index.items():
+            for path, bucket in buckets.items():
+                cookie: BaseCookie[str] = SimpleCookie()
+                for record in bucket.values():
+                    dict.__setitem__(cookie, record.name, record.full_morsel())
+                view[(domain, path)] = cookie
+        return MappingProxyType(view)
+
+    @property
+    def host_only_cookies(self) -> frozenset[tuple[str, str, str]]:
+        """The (domain, path, name) of every host-only cookie."""
+        return frozenset((c.domain, c.path, c.name) for c in self._records() if c.host_only)
+
+    # -- size, iteration, removal ------------------------------------------------------------
+
+    def __len__(self) -> int:
+        self._expire(self._clock())
+        return self._count
+
+    def __iter__(self) -> Iterator[Morsel[str]]:
+        """Every live cookie as a new ``Morsel`` with its attributes, in creation order."""
+        self._expire(self._clock())
+        for record in sorted(self._records(), key=attrgetter("seq")):
+            yield record.full_morsel()
+
+    def _records(self) -> Iterator[_Cookie]:
+        for buckets in self._index.values():
+            for bucket in buckets.values():
+                yield from bucket.values()
+
+    def clear(self, predicate: ClearCookiePredicate | None = None) -> None:
+        """Remove every cookie, or those for which ``predicate(morsel)`` returns true."""
+        if predicate is None:
+            for record in self._records():
+                record.alive = False
+            self._index.clear()
+            self._domain_counts.clear()
+            self._heap.clear()
+            self._count = self._secure_count = 0
+            return
+        self._expire(self._clock())
+        doomed = [record for record in self._records() if predicate(record.full_morsel())]
+        for record in doomed:
+            self._remove(record)
+
+    def clear_domain(self, domain: str) -> None:
+        """Remove the cookies of ``domain`` and of all its subdomains."""
+        domain = domain.lower().lstrip(".")
+        doomed = [r for r in self._records() if domain_match(r.domain, domain)]
+        for record in doomed:
+            self._remove(record)
+
+    def _remove(self, record: _Cookie) -> None:
+        buckets = self._index[record.domain]
+        bucket = buckets[record.path]
+        del bucket[record.name]
+        if not bucket:
+            del buckets[record.path]
+            if not buckets:
+                del self._index[record.domain]
+        record.alive = False
+        self._count -= 1
+        self._secure_count -= record.secure
+        remaining = self._domain_counts[record.domain] - 1
+        if remaining:
+            self._domain_counts[record.domain] = remaining
+        else:
+            del self._domain_counts[record.domain]
+
+    def _expire(self, now: float) -> None:
+        heap = self._heap
+        if heap and heap[0][0] <= now:
+            while heap and heap[0][0] <= now:
+                record = heapq.heappop(heap)[2]
+                if record.alive:
+                    self._remove(record)
+
+    def _evict(self, records: list[_Cookie], excess: int) -> None:
+        """Remove ``excess`` records, least recently used (then oldest) first."""
+        records.sort(key=attrgetter("access", "seq"))
+        for record in records[:excess]:
+            self._remove(record)
+
+    # -- storing (RFC 6265 §5.3) -----------------------------------------------------------
+
+    def _insert(
+        self,
+        parsed: ParsedSetCookie,
+        coded_value: str,
+        value: str,
+        host: str | None,
+        request_path: str,
+        secure_origin: bool,
+        now: float,
+    ) -> None:
+        name = parsed.name
+        size = len(name) + len(coded_value)
+        if size > self._max_cookie_size or (
+            not (name.isascii() and coded_value.isascii())
+            and len(name.encode("utf-8", "surrogatepass"))
+            + len(coded_value.encode("utf-8", "surrogatepass"))
+            > self._max_cookie_size
+        ):
+            return
+        domain = parsed.domain
+        if domain:
+            if not domain.isascii():
+                canonical = _canonical_domain(domain)
+                if canonical is None:
+                    return
+                domain = canonical
+            if host is None:
+                host_only = False
+            elif self._is_public_suffix(domain):
+                # §5.3 step 5: a public suffix is only acceptable as the host itself.
+                if domain != host:
+                    return
+                host_only = True
+            elif domain_match(host, domain):
+                host_only = False
+            else:
+                return
+        else:
+            domain = "" if host is None else host
+            host_only = host is not None
+        path = parsed.path or default_path(request_path)
+
+        max_age = parsed.max_age
+        if max_age is not None:
+            expires: float | None = now + max_age if max_age > 0 else -1.0
+        else:
+            expires = parsed.expires
+        if expires is not None and expires > MAX_TIME:
+            expires = MAX_TIME
+
+        secure = parsed.secure
+        # RFC 6265bis §5.7 steps 13-14: plain HTTP may neither set a Secure cookie nor
+        # replace or shadow one.
+        if (
+            not secure_origin
+            and host is not None
+            and (secure or (self._secure_count and self._shadows_secure(name, domain, path)))
+        ):
+            return
+
+        index = self._index
+        buckets = index.get(domain)
+        bucket: dict[str, _Cookie] | None = None
+        old = None
+        if buckets is not None:
+            bucket = buckets.get(path)
+            if bucket is not None:
+                old = bucket.get(name)
+        if expires is not None and expires <= now:
+            if old is not None:
+                self._remove(old)
+            return
+        if old is None:
+            seq = next(self._seq)
+            creation = now
+        else:
+            seq = old.seq
+            creation = old.creation
+        record = _Cookie(
+            name,
+            value,
+            coded_value,
+            coded_value if self._quote_cookie else value,
+            domain,
+            path,
+            host_only,
+            secure,
+            parsed.http_only,
+            parsed.same_site,
+            expires,
+            creation,
+            seq,
+        )
+        if old is not None and bucket is not None:
+            old.alive = False
+            record.access = old.access
+            self._secure_count += secure - old.secure
+            bucket[name] = record  # Keeps the old key position in the bucket.
+        else:
+            if buckets is None:
+                buckets = index[domain] = {}
+            if bucket is None:
+                bucket = buckets[path] = {}
+            bucket[name] = record
+            self._count += 1
+            self._secure_count += secure
+            self._domain_counts[domain] = count = self._domain_counts.get(domain, 0) + 1
+            if count > self._max_per_domain:
+                self._make_room_in(domain, record, now)
+            if self._count > self._max_cookies:
+                self._make_room(record, now)
+        if expires is not None:
+            heap = self._heap
+            heapq.heappush(heap, (expires, next(self._ticket), record))
+            if len(heap) > 2 * self._count + _HEAP_SLACK:
+                self._heap = [entry for entry in heap if entry[2].alive]
+                heapq.heapify(self._heap)
+
+    def _shadows_secure(self, name: str, domain: str, path: str) -> bool:
+        for record in self._records():
+            if (
+                record.secure
+                and record.name == name
+                and (domain_match(record.domain, domain) or domain_match(domain, record.domain))
+                and path_match(path, record.path)
+            ):
+                return True
+        return False
+
+    def _make_room_in(self, domain: str, keep: _Cookie, now: float) -> None:
+        self._expire(now)
+        excess = self._domain_counts.get(domain, 0) - self._max_per_domain
+        if excess > 0:
+            buckets = self._index[domain]
+            candidates = [
+                r for bucket in buckets.values() for r in bucket.values() if r is not keep
+            ]
+            self._evict(candidates, excess)
+
+    def _make_room(self, keep: _Cookie, now: float) -> None:
+        self._expire(now)
+        excess = self._count - self._max_cookies
+        if excess > 0:
+            # Evict a tenth more than needed so a full jar does not scan on every insertion.
+            excess += self._max_cookies // 10
+            self._evict([r for r in self._records() if r is not keep], excess)
+
+    def _domain_chain(self, host: str) -> tuple[str, ...]:
+        """The index keys a request to ``host`` may find cookies under, shared ones last."""
+        if not host:
+            chain: tuple[str, ...] = ("",)
+        elif is_ip_address(host):
+            chain = (host, "") if self._unsafe else ("",)
+        else:
+            labels = [host]
+            dot = host.find(".")
+            while 0 <= dot < len(host) - 1:
+                labels.append(host[dot + 1 :])
+                dot = host.find(".", dot + 1)
+            labels.append("")
+            chain = tuple(labels)
+        if len(self._chains) >= _CHAIN_CACHE_SIZE:
+            self._chains.clear()
+        self._chains[host] = chain
+        return chain
+
+    def _secure_request(self, url: URL, host: str) -> bool:
+        if url.scheme in _SECURE_SCHEMES or is_loopback_host(host):
+            return True
+        return bool(self._secure_origins) and _origin_key(url) in self._secure_origins
+
+    def update_cookies_from_headers(self, headers: Sequence[str], response_url: URL | str) -> None:
+        """Store the cookies of one response's raw ``Set-Cookie`` field values, in order.
+
+        Fields the RFC 6265 §5.2 algorithm rejects are ignored, never raised about.
+        """
+        if not headers:
+            return
+        url = _as_url(response_url)
+        host = url.raw_host
+        if host is not None:
+            if not self._unsafe and is_ip_address(host):
+                return
+            secure_origin = self._secure_request(url, host)
+        else:
+            secure_origin = True
+        now = self._clock()
+        request_path = url.raw_path
+        insert = self._insert
+        for header in headers:
+            if type(header) is not str:
+                raise TypeError(f"Set-Cookie values must be str, got {type(header).__name__}")
+            parsed = parse_set_cookie(header)
+            if parsed is not None:
+                value = parsed.value
+                insert(
+                    parsed,
+                    value,
+                    unquote_cookie_value(value),
+                    host,
+                    request_path,
+                    secure_origin,
+                    now,
+                )
+
+    def update_cookies(self, cookies: LooseCookies, response_url: URL | str = _NO_URL) -> None:
+        """Store cookies given as a mapping or (name, value) pairs, from ``response_url``.
+
+        Values may be strings or ``Morsel`` objects (whose attributes are honoured). Without a
+        response URL the cookies are shared: sent to every host. A name or value that could not
+        be sent safely raises ``InvalidCookieError`` before anything is stored.
+        """
+        url = _as_url(response_url)
+        host = url.raw_host
+        if host is not None:
+            if not self._unsafe and is_ip_address(host):
+                return
+            secure_origin = self._secure_request(url, host)
+        else:
+            secure_origin = True
+        now = self._clock()
+        items: Iterable[tuple[str, str | Morsel[str]]]
+        if isinstance(cookies, Mapping):
+            items = cookies.items()
+        else:
+            items = cookies
+        prepared = [self._prepare(name, value, now) for name, value in items]
+        request_path = url.raw_path
+        for parsed, coded_value, value in prepared:
+            self._insert(parsed, coded_value, value, host, request_path, secure_origin, now)
+
+    def _prepare(self, name: str, value: object, now: float) -> tuple[ParsedSetCookie, str, str]:
+        if isinstance(value, Morsel):
+            name = value.key or name
+            plain, coded = value.value, value.coded_value
+        else:
+            plain = value if isinstance(value, str) else str(value)
+            coded = _SIMPLE_COOKIE.value_encode(plain)[1] if self._quote_cookie else plain
+        if not isinstance(name, str) or not name or not _BAD_NAME_CHARS.isdisjoint(name):
+            raise InvalidCookieError(f"invalid cookie name {name!r}")
+        if not isinstance(plain, str) or not isinstance(coded, str):
+            raise InvalidCookieError(f"cookie {name!r} has a non-string value")
+        if not _CONTROL_CHARS.isdisjoint(coded) or (
+            not self._quote_cookie and (";" in plain or not _CONTROL_CHARS.isdisjoint(plain))
+        ):
+            raise InvalidCookieError(
+                f"cookie {name!r} has a value that cannot be sent in a Cookie header"
+            )
+        parsed = ParsedSetCookie(name, coded)
+        if isinstance(value, Morsel):
+            self._apply_morsel_attributes(parsed, value, now)
+        return parsed, coded, plain
+
+    @staticmethod
+    def _apply_morsel_attributes(parsed: ParsedSetCookie, morsel: Morsel[str], now: float) -> None:
+        domain = str(morsel["domain"] or "")
+        if domain:
+            parsed.domain = (domain[1:] if domain[0] == "." else domain).lower()
+        path = str(morsel["path"] or "")
+        if path:
+            parsed.path = path if path[0] == "/" else ""
+        max_age = morsel["max-age"]
+        if max_age not in ("", None):
+            probe = parse_set_cookie(f"x=y; max-age={max_age}")
+            if probe is not None:
+                parsed.max_age = probe.max_age
+        expires: object = morsel["expires"]
+        if isinstance(expires, int | float) and not isinstance(expires, bool):
+            # http.cookies reads a number as seconds from now.
+            parsed.expires = now + expires
+        elif isinstance(expires, str) and expires:
+            parsed.expires = parse_cookie_date(expires)
+        parsed.secure = bool(morsel["secure"])
+        parsed.http_only = bool(morsel["httponly"])
+        same_site = str(morsel["samesite"] or "")
+        if same_site:
+            probe = parse_set_cookie(f"x=y; samesite={same_site}")
+            parsed.same_site = probe.same_site if probe is not None else None
+
+    # -- sending (RFC 6265 §5.4) -----------------------------------------------------------
+
+    def _select(self, request_url: URL | str) -> list[_Cookie]:
+        """The cookies to send to a URL in §5.4 order (duplicates of a name included)."""
+        if not self._count:
+            return []
+        url = request_url if type(request_url) is URL else _as_url(request_url)
+        now = self._clock()
+        heap = self._heap
+        if heap and heap[0][0] <= now:
+            self._expire(now)
+        index = self._index
+        host = url.raw_host or ""
+        path = url.raw_path or "/"
+        chain = self._chains.get(host)
+        if chain is None:
+            chain = self._domain_chain(host)
+        secure = None
+        self._access = access = self._access + 1
+        found: list[_Cookie] = []
+        groups = 0
+        for domain in chain:
+            buckets = index.get(domain)
+            if buckets is None:
+                continue
+            exact = domain == host
+            for cookie_path, bucket in buckets.items():
+                if path == cookie_path or (
+                    path.startswith(cookie_path)
+                    and (cookie_path[-1] == "/" or path[len(cookie_path)] == "/")
+                ):
+                    groups += 1
+                    for record in bucket.values():
+                        if record.host_only and not exact:
+                            continue
+                        if record.secure:
+                            if secure is None:
+                                secure = self._secure_request(url, host)
+                            if not secure:
+                                continue
+                        record.access = access
+                        found.append(record)
+        if groups > 1:
+            found.sort(key=_ORDER)
+        return found
+
+    def filter_cookies(self, request_url: URL | str = _NO_URL) -> BaseCookie[str]:
+        """The cookies to send to ``request_url`` as a ``SimpleCookie``, one per name.
+
+        When several cookies share a name, the one sent first in the Cookie header (the most
+        specific) is kept; ``cookie_header`` gives the complete field.
+        """
+        found = self._select(request_url)
+        filtered: SimpleCookie = SimpleCookie()
+        if found:
+            morsels = {r.name: r.morsel or r.send_morsel() for r in found}
+            if len(morsels) != len(found):
+                morsels = {}
+                for record in found:
+                    if record.name not in morsels:
+                        morsels[record.name] = record.morsel or record.send_morsel()
+            dict.update(filtered, morsels)
+        return filtered
+
+    def cookie_pairs(self, request_url: URL | str) -> list[tuple[str, str]]:
+        """The (name, value) pairs of the Cookie header for ``request_url``, in §5.4 order.
+
+        Unlike ``filter_cookies`` this keeps several cookies with the same name (they differ
+        in domain or path), which RFC 6265 requires the client to send.
+        """
+        return [(record.name, record.send) for record in self._select(request_url)]
+
+    def cookie_header(self, request_url: URL | str) -> str:
+        """The exact ``Cookie`` field value for ``request_url``; empty when nothing matches."""
+        return "; ".join([f"{r.name}={r.send}" for r in self._select(request_url)])
+
+    # -- persistence ---------------------------------------------------------------------
+
+    def save(self, file_path: str | os.PathLike[str]) -> None:
+        """Write every live cookie to a JSON jar file (see the docs for its format)."""
+        self._expire(self._clock())
+        records = sorted(self._records(), key=attrgetter("seq"))
+        write_jar_file(file_path, [record.saved() for record in records])
+
+    def load(self, file_path: str | os.PathLike[str]) -> None:
+        """Replace the jar's contents with the cookies of a JSON jar file written by ``save``.
+
+        The file is fully validated first: a pickle, a non-JSON file or a malformed document
+        raises ``CookieFileFormatError`` and leaves the jar unchanged. Expired cookies and
+        cookies the jar's own rules would refuse are skipped.
+        """
+        saved = read_jar_file(file_path)
+        now = self._clock()
+        fresh = CookieJar(
+            unsafe=self._unsafe,
+            quote_cookie=self._quote_cookie,
+            treat_as_secure_origin=self._treat_as_secure_origin,
+            clock=self._clock,
+            max_cookies_per_domain=self._max_per_domain,
+            max_cookies=self._max_cookies,
+            max_cookie_size=self._max_cookie_size,
+            is_public_suffix=self._is_public_suffix,
+        )
+        for item in saved:
+            fresh._restore(item, now)
+        self.clear()
+        self._index = fresh._index
+        self._domain_counts = fresh._domain_counts
+        self._count = fresh._count
+        self._secure_count = fresh._secure_count
+        self._heap = fresh._heap
+        self._seq = fresh._seq
+
+    def _restore(self, item: SavedCookie, now: float) -> None:
+        name, coded = item["name"], item["coded_value"]
+        value = item["value"]
+        if (
+            not name
+            or not _BAD_NAME_CHARS.isdisjoint(name.replace(" ", "").replace(",", ""))
+            or not _CONTROL_CHARS.isdisjoint(coded)
+            or not _CONTROL_CHARS.isdisjoint(value)
+        ):
+            return
+        domain = item["domain"].lower()
+        path = item["path"] if item["path"][:1] == "/" else "/"
+        parsed = ParsedSetCookie(
+            name,
+            coded,
+            expires=item["expires"],
+            domain=None if item["host_only"] else domain,
+            path=path,
+            secure=item["secure"],
+            http_only=item["http_only"],
+            same_site=item["same_site"],
+        )
+        host = domain if domain else None
+        if host is not None and not self._unsafe and is_ip_address(host):
+            return
+        before = self._count
+        self._insert(parsed, coded, value, host, path, True, now)
+        if self._count > before:
+            record = self._index[domain][path][name]
+            record.creation = item["creation"]
+
+
+class DummyCookieJar(AbstractCookieJar):
+    """A jar that stores nothing: for crawlers and proxies that must not keep cookies."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<DummyCookieJar>"
+
+    @property
+    def unsafe(self) -> bool:
+        """Always False: the dummy jar accepts nothing from anywhere."""
+        return False
+
+    @property
+    def quote_cookie(self) -> bool:
+        """Always True, the ``CookieJar`` default."""
+        return True
+
+    @property
+    def cookies(self) -> MappingProxyType[tuple[str, str], BaseCookie[str]]:
+        """Always empty."""
+        return MappingProxyType({})
+
+    @property
+    def host_only_cookies(self) -> frozenset[tuple[str, str, str]]:
+        """Always empty."""
+        return frozenset()
+
+    def __len__(self) -> int:
+        return 0
+
+    def __iter__(self) -> Iterator[Morsel[str]]:
+        return iter(())
+
+    def clear(self, predicate: ClearCookiePredicate | None = None) -> None:
+        """Nothing to remove."""
+
+    def clear_domain(self, domain: str) -> None:
+        """Nothing to remove."""
+
+    def update_cookies(self, cookies: LooseCookies, response_url: URL | str = _NO_URL) -> None:
+        """Ignore the cookies."""
+
+    def update_cookies_from_headers(self, headers: Sequence[str], response_url: URL | str) -> None:
+        """Ignore the fields without parsing them."""
+
+    def filter_cookies(self, request_url: URL | str = _NO_URL) -> BaseCookie[str]:
+        """An empty ``SimpleCookie``."""
+        return SimpleCookie()
+
+    def cookie_header(self, request_url: URL | str) -> str:
+        """Always empty."""
+        return ""
