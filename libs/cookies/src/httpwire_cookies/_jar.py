@@ -647,9 +647,9 @@ class CookieJar(AbstractCookieJar):
 
     def _select(self, request_url: URL | str) -> list[_Cookie]:
         """The cookies to send to a URL in §5.4 order (duplicates of a name included)."""
+        url = request_url if type(request_url) is URL else _as_url(request_url)
         if not self._count:
             return []
-        url = request_url if type(request_url) is URL else _as_url(request_url)
         now = self._clock()
         heap = self._heap
         if heap and heap[0][0] <= now:

@@ -24,8 +24,8 @@ _MAX_AGE = re.compile(r"-?[0-9]+")
 _QUOTED_ESCAPE = re.compile(r"\\(?:([0-3][0-7][0-7])|(.))", re.DOTALL)
 _WSP = " \t"
 _MAX_ATTRIBUTE_VALUE = 1024
-# Max-Age values are clamped here (about 3170 years) before any arithmetic.
-_MAX_AGE_LIMIT = 10**11
+# Max-Age values are clamped here (about 31700 years) before any arithmetic.
+_MAX_AGE_LIMIT = 10**12
 _SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None"}
 
 
@@ -93,7 +93,7 @@ class ParsedSetCookie:
 def _parse_max_age(value: str) -> int | None:
     if _MAX_AGE.fullmatch(value) is None:
         return None
-    if len(value) > 12:
+    if len(value) > 13:
         return -1 if value[0] == "-" else _MAX_AGE_LIMIT
     return min(int(value), _MAX_AGE_LIMIT)
 

@@ -1,0 +1,497 @@
+"""The storage and sending rules of ``CookieJar`` (RFC 6265 §5.3-§5.4, plus the safety rules)."""
+
+from __future__ import annotations
+
+from http.cookies import Morsel, SimpleCookie
+
+import pytest
+from yarl import URL
+
+from httpwire_cookies import CookieJar, InvalidCookieError, InvalidCookieURLError
+
+
+class Clock:
+    """A settable clock for the jar."""
+
+    def __init__(self, now: float = 1_700_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def jar(clock: Clock) -> CookieJar:
+    return CookieJar(clock=clock)
+
+
+def header(jar: CookieJar, url: str) -> str:
+    return jar.cookie_header(URL(url))
+
+
+def store(jar: CookieJar, url: str, *fields: str) -> None:
+    jar.update_cookies_from_headers(list(fields), URL(url))
+
+
+# -- host-only and domain cookies ----------------------------------------------------------
+
+
+def test_host_only_cookie_is_not_sent_to_subdomains(jar: CookieJar) -> None:
+    store(jar, "http://example.com/", "a=1")
+    assert header(jar, "http://example.com/") == "a=1"
+    assert header(jar, "http://www.example.com/") == ""
+    assert jar.host_only_cookies == frozenset({("example.com", "/", "a")})
+
+
+def test_domain_cookie_is_sent_to_subdomains_not_siblings(jar: CookieJar) -> None:
+    store(jar, "http://www.example.com/", "a=1; Domain=.Example.COM")
+    assert header(jar, "http://example.com/") == "a=1"
+    assert header(jar, "http://deep.www.example.com/") == "a=1"
+    assert header(jar, "http://notexample.com/") == ""
+    assert jar.host_only_cookies == frozenset()
+
+
+def test_domain_attribute_must_match_the_response_host(jar: CookieJar) -> None:
+    store(
+        jar, "http://www.example.com/", "a=1; Domain=other.com", "b=2; Domain=sub.www.example.com"
+    )
+    assert len(jar) == 0
+
+
+def test_domain_equal_to_host_and_host_only_are_the_same_cookie(jar: CookieJar) -> None:
+    store(jar, "http://example.com/", "a=1", "a=2; Domain=example.com")
+    assert len(jar) == 1
+    assert header(jar, "http://www.example.com/") == "a=2"
+
+
+def test_single_label_domain_is_refused(jar: CookieJar) -> None:
+    store(jar, "http://www.example.com/", "a=1; Domain=com", "b=2; Domain=.com")
+    assert len(jar) == 0
+
+
+def test_single_label_domain_naming_the_host_becomes_host_only(jar: CookieJar) -> None:
+    store(jar, "http://intranet/", "a=1; Domain=intranet")
+    assert jar.host_only_cookies == frozenset({("intranet", "/", "a")})
+
+
+def test_public_suffix_hook_refuses_multi_label_suffixes(clock: Clock) -> None:
+    suffixes = {"co.uk", "uk"}
+    jar = CookieJar(clock=clock, is_public_suffix=suffixes.__contains__)
+    store(jar, "http://shop.example.co.uk/", "a=1; Domain=co.uk", "b=2; Domain=example.co.uk")
+    assert header(jar, "http://www.example.co.uk/") == "b=2"
+
+
+def test_non_ascii_domain_attribute_is_compared_in_punycode(jar: CookieJar) -> None:
+    store(jar, "http://www.bücher.de/", "a=1; Domain=bücher.de")
+    assert header(jar, "http://shop.xn--bcher-kva.de/") == "a=1"
+
+
+# -- IP hosts --------------------------------------------------------------------------------
+
+
+def test_ip_hosts_are_ignored_unless_unsafe(clock: Clock) -> None:
+    jar = CookieJar(clock=clock)
+    store(jar, "http://192.168.1.10/", "a=1")
+    store(jar, "http://[2001:db8::1]/", "b=2")
+    jar.update_cookies({"c": "3"}, URL("http://10.0.0.1/"))
+    assert len(jar) == 0
+
+    unsafe = CookieJar(unsafe=True, clock=clock)
+    assert unsafe.unsafe
+    store(unsafe, "http://192.168.1.10/", "a=1")
+    store(unsafe, "http://[2001:db8::1]/", "b=2")
+    assert header(unsafe, "http://192.168.1.10/") == "a=1"
+    assert header(unsafe, "http://[2001:db8::1]/") == "b=2"
+    assert header(unsafe, "http://192.168.1.11/") == ""
+
+
+def test_domain_attribute_never_widens_an_ip_host(clock: Clock) -> None:
+    jar = CookieJar(unsafe=True, clock=clock)
+    store(jar, "http://10.0.0.1/", "a=1; Domain=0.0.1")
+    assert len(jar) == 0
+
+
+def test_shared_cookies_are_sent_to_ip_hosts_but_host_cookies_are_not(jar: CookieJar) -> None:
+    jar.update_cookies({"shared": "1"})
+    assert header(jar, "http://127.0.0.1/") == "shared=1"
+
+
+# -- Secure --------------------------------------------------------------------------------
+
+
+def test_secure_cookie_only_over_https_and_wss(jar: CookieJar) -> None:
+    store(jar, "https://example.com/", "s=1; Secure", "p=2")
+    assert header(jar, "https://example.com/") == "s=1; p=2"
+    assert header(jar, "wss://example.com/") == "s=1; p=2"
+    assert header(jar, "http://example.com/") == "p=2"
+    assert header(jar, "ws://example.com/") == "p=2"
+
+
+def test_secure_cookie_from_plain_http_is_ignored(jar: CookieJar) -> None:
+    store(jar, "http://example.com/", "s=1; Secure")
+    assert len(jar) == 0
+
+
+def test_plain_http_cannot_replace_or_shadow_a_secure_cookie(jar: CookieJar) -> None:
+    store(jar, "https://example.com/", "s=secret; Secure; Path=/")
+    store(jar, "http://example.com/", "s=evil", "s=evil2; Path=/deeper", "other=ok")
+    assert header(jar, "https://example.com/deeper/x") == "s=secret; other=ok"
+    store(jar, "http://www.example.com/", "s=evil3; Domain=example.com")
+    assert header(jar, "https://example.com/") == "s=secret; other=ok"
+
+
+def test_treat_as_secure_origin(clock: Clock) -> None:
+    jar = CookieJar(
+        clock=clock, treat_as_secure_origin=["http://dev.test:8080", URL("http://x.test")]
+    )
+    assert jar.treat_as_secure_origin == frozenset(
+        {URL("http://dev.test:8080"), URL("http://x.test")}
+    )
+    store(jar, "http://dev.test:8080/", "s=1; Secure")
+    assert header(jar, "http://dev.test:8080/") == "s=1"
+    assert header(jar, "http://dev.test:8081/") == ""
+    single = CookieJar(clock=clock, treat_as_secure_origin="http://dev.test:8080")
+    assert single.treat_as_secure_origin == frozenset({URL("http://dev.test:8080")})
+
+
+@pytest.mark.parametrize("host", ["localhost", "app.localhost", "127.0.0.1", "[::1]"])
+def test_loopback_hosts_are_secure_origins(host: str, clock: Clock) -> None:
+    jar = CookieJar(unsafe=True, clock=clock)
+    store(jar, f"http://{host}:8000/", "s=1; Secure")
+    assert header(jar, f"http://{host}:8000/") == "s=1"
+
+
+# -- paths -----------------------------------------------------------------------------------
+
+
+def test_default_path_is_the_directory_of_the_response(jar: CookieJar) -> None:
+    store(jar, "http://example.com/a/b/page?q=1", "c=1")
+    assert jar.cookies[("example.com", "/a/b")]["c"].value == "1"
+    assert header(jar, "http://example.com/a/b") == "c=1"
+    assert header(jar, "http://example.com/a/b/c") == "c=1"
+    assert header(jar, "http://example.com/a/bc") == ""
+    assert header(jar, "http://example.com/a") == ""
+
+
+def test_path_attribute_not_starting_with_slash_gives_default_path(jar: CookieJar) -> None:
+    store(jar, "http://example.com/dir/page", "c=1; Path=relative")
+    assert set(jar.cookies) == {("example.com", "/dir")}
+
+
+# -- expiry ----------------------------------------------------------------------------------
+
+
+def test_max_age_wins_over_expires(jar: CookieJar, clock: Clock) -> None:
+    store(jar, "http://example.com/", "a=1; Max-Age=60; Expires=Thu, 01 Jan 1970 00:00:00 GMT")
+    store(jar, "http://example.com/", "b=2; Expires=Thu, 01 Jan 2099 00:00:00 GMT; Max-Age=0")
+    assert header(jar, "http://example.com/") == "a=1"
+    clock.now += 61
+    assert header(jar, "http://example.com/") == ""
+    assert len(jar) == 0
+
+
+def test_expires_in_the_past_deletes(jar: CookieJar) -> None:
+    store(jar, "http://example.com/", "a=1", "b=2")
+    store(jar, "http://example.com/", "a=gone; Expires=Thu, 01 Jan 1970 00:00:00 GMT")
+    assert header(jar, "http://example.com/") == "b=2"
+
+
+@pytest.mark.parametrize("max_age", ["0", "-1", "-99999999999999999999999"])
+def test_non_positive_max_age_deletes(jar: CookieJar, max_age: str) -> None:
+    store(jar, "http://example.com/", "a=1")
+    store(jar, "http://example.com/", f"a=1; Max-Age={max_age}")
+    assert len(jar) == 0
+
+
+def test_deletion_needs_the_same_domain_and_path(jar: CookieJar) -> None:
+    store(jar, "http://example.com/", "a=1; Path=/x")
+    store(jar, "http://example.com/", "a=1; Max-Age=0")
+    assert len(jar) == 1
+
+
+def test_expired_cookies_are_purged_from_len_iter_and_filter(jar: CookieJar, clock: Clock) -> None:
+    store(jar, "http://example.com/", "a=1; Max-Age=10", "b=2; Max-Age=20", "c=3")
+    clock.now += 15
+    assert len(jar) == 2
+    assert [m.key for m in jar] == ["b", "c"]
+    clock.now += 10
+    assert list(jar.filter_cookies(URL("http://example.com/"))) == ["c"]
+
+
+def test_huge_max_age_is_clamped(jar: CookieJar) -> None:
+    store(jar, "http://example.com/", "a=1; Max-Age=99999999999999999999999999")
+    (morsel,) = list(jar)
+    assert morsel["expires"] == "Fri, 31 Dec 9999 23:59:59 GMT"
+
+
+def test_session_cookie_has_no_expires(jar: CookieJar) -> None:
+    store(jar, "http://example.com/", "a=1")
+    (morsel,) = list(jar)
+    assert morsel["expires"] == ""
+
+
+def test_replacing_keeps_creation_time_and_order(jar: CookieJar, clock: Clock) -> None:
+    store(jar, "http://example.com/", "a=1")
+    clock.now += 5
+    store(jar, "http://example.com/", "b=2")
+    clock.now += 5
+    store(jar, "http://example.com/", "a=3")
+    assert header(jar, "http://example.com/") == "a=3; b=2"
+    saved = {m.key: m for m in jar}
+    assert list(saved) == ["a", "b"]
+
+
+def test_expiry_heap_stays_bounded_under_replacement(jar: CookieJar) -> None:
+    for i in range(2000):
+        store(jar, "http://example.com/", f"a={i}; Max-Age=1000")
+    assert len(jar) == 1
+    assert len(jar._heap) <= 2 * len(jar) + 64
+
+
+# -- order (§5.4) ------------------------------------------------------------------------
+
+
+def test_longer_paths_first_then_earlier_creation(jar: CookieJar, clock: Clock) -> None:
+    store(jar, "http://example.com/", "root=1; Path=/")
+    clock.now += 1
+    store(jar, "http://example.com/", "deep=2; Path=/a/b")
+    clock.now += 1
+    store(jar, "http://example.com/", "mid=3; Path=/a")
+    clock.now += 1
+    store(jar, "http://www.example.com/", "dom=4; Domain=example.com; Path=/a")
+    assert header(jar, "http://example.com/a/b/c") == "deep=2; mid=3; dom=4; root=1"
+    assert header(jar, "http://www.example.com/a/b/c") == "dom=4"
+
+
+def test_same_name_cookies_are_all_sent_most_specific_first(jar: CookieJar) -> None:
+    store(
+        jar, "http://www.example.com/", "k=host", "k=domain; Domain=example.com", "k=deep; Path=/x"
+    )
+    assert jar.cookie_pairs(URL("http://www.example.com/x/y")) == [
+        ("k", "deep"),
+        ("k", "host"),
+        ("k", "domain"),
+    ]
+    filtered = jar.filter_cookies(URL("http://www.example.com/x/y"))
+    assert isinstance(filtered, SimpleCookie)
+    assert filtered["k"].value == "deep"
+
+
+# -- limits ----------------------------------------------------------------------------------
+
+
+def test_per_domain_limit_evicts_least_recently_used(clock: Clock) -> None:
+    jar = CookieJar(clock=clock, max_cookies_per_domain=3)
+    store(jar, "http://example.com/", "a=1", "b=2", "c=3")
+    header(jar, "http://example.com/")  # all used once
+    store(jar, "http://example.com/", "a=1b")  # replace: no eviction
+    assert len(jar) == 3
+    jar.cookie_header(URL("http://example.com/"))
+    store(jar, "http://example.com/other/x", "d=4")  # not used yet by any request
+    assert len(jar) == 3
+    store(jar, "http://other.com/", "z=1")
+    assert len(jar) == 4
+    assert "d=4" in header(jar, "http://example.com/other/x")
+
+
+def test_per_domain_limit_keeps_the_newest_cookie(clock: Clock) -> None:
+    jar = CookieJar(clock=clock, max_cookies_per_domain=2)
+    store(jar, "http://example.com/", "a=1", "b=2", "c=3")
+    assert header(jar, "http://example.com/") == "b=2; c=3"
+
+
+def test_total_limit(clock: Clock) -> None:
+    jar = CookieJar(clock=clock, max_cookies=20)
+    for i in range(30):
+        store(jar, f"http://site{i}.example/", f"c{i}=v")
+    assert len(jar) <= 20
+    assert header(jar, "http://site29.example/") == "c29=v"
+
+
+def test_oversize_cookie_is_ignored(jar: CookieJar) -> None:
+    store(jar, "http://example.com/", "a=" + "x" * 4094)
+    store(jar, "http://example.com/", "b=" + "x" * 4096)
+    store(jar, "http://example.com/", "c=" + "é" * 2048)  # 4097 octets in UTF-8
+    assert [m.key for m in jar] == ["a"]
+
+
+def test_limits_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        CookieJar(max_cookies=0)
+
+
+# -- attributes kept on the Morsel ---------------------------------------------------------
+
+
+def test_httponly_samesite_secure_are_kept_on_the_morsel(jar: CookieJar) -> None:
+    store(
+        jar,
+        "https://www.example.com/app/x",
+        "a=1; HttpOnly; SameSite=strict; Secure; Domain=example.com; Path=/app;"
+        " Expires=Wed, 21 Oct 2037 07:28:00 GMT",
+    )
+    (morsel,) = list(jar)
+    assert morsel.key == "a"
+    assert morsel.value == "1"
+    assert morsel["httponly"] is True
+    assert morsel["samesite"] == "Strict"
+    assert morsel["secure"] is True
+    assert morsel["domain"] == "example.com"
+    assert morsel["path"] == "/app"
+    assert morsel["expires"] == "Wed, 21 Oct 2037 07:28:00 GMT"
+
+
+def test_unknown_samesite_value_is_dropped(jar: CookieJar) -> None:
+    store(jar, "http://example.com/", "a=1; SameSite=sometimes")
+    (morsel,) = list(jar)
+    assert morsel["samesite"] == ""
+
+
+# -- values and quoting --------------------------------------------------------------------
+
+
+def test_server_values_are_replayed_exactly(jar: CookieJar) -> None:
+    store(jar, "http://example.com/", 'q="quoted value"', "c=a,b c", 'j={"k":1}')
+    assert header(jar, "http://example.com/") == 'q="quoted value"; c=a,b c; j={"k":1}'
+    filtered = jar.filter_cookies(URL("http://example.com/"))
+    assert filtered["q"].value == "quoted value"
+    assert filtered["q"].coded_value == '"quoted value"'
+
+
+def test_quote_cookie_false_sends_the_unquoted_value(clock: Clock) -> None:
+    jar = CookieJar(clock=clock, quote_cookie=False)
+    assert jar.quote_cookie is False
+    store(jar, "http://example.com/", 'q="v"')
+    jar.update_cookies({"u": "a b"}, URL("http://example.com/"))
+    assert header(jar, "http://example.com/") == "q=v; u=a b"
+
+
+def test_program_values_are_quoted_when_needed(jar: CookieJar) -> None:
+    assert jar.quote_cookie is True
+    jar.update_cookies({"plain": "abc", "spaced": "a b", "semi": "a;b"}, URL("http://e.com/"))
+    assert header(jar, "http://e.com/") == 'plain=abc; spaced="a b"; semi="a\\073b"'
+    assert jar.filter_cookies(URL("http://e.com/"))["semi"].value == "a;b"
+
+
+# -- update_cookies ------------------------------------------------------------------------
+
+
+def test_update_cookies_without_url_shares_cookies_everywhere(jar: CookieJar) -> None:
+    jar.update_cookies({"token": "t"})
+    jar.update_cookies([("lang", "en")], URL())
+    assert header(jar, "http://a.example/") == "token=t; lang=en"
+    assert header(jar, "https://b.example/deep/path") == "token=t; lang=en"
+    assert jar.cookies[("", "/")]["token"].value == "t"
+
+
+def test_update_cookies_accepts_simplecookie_and_morsels(jar: CookieJar, clock: Clock) -> None:
+    cookie: SimpleCookie = SimpleCookie()
+    cookie.load("a=1; Domain=example.com; Path=/x; Max-Age=10; HttpOnly; SameSite=Lax")
+    jar.update_cookies(cookie, URL("http://www.example.com/x/page"))
+    (morsel,) = list(jar)
+    assert morsel["domain"] == "example.com"
+    assert morsel["path"] == "/x"
+    assert morsel["httponly"] is True
+    assert morsel["samesite"] == "Lax"
+    clock.now += 11
+    assert len(jar) == 0
+
+
+def test_update_cookies_morsel_expires_forms(jar: CookieJar, clock: Clock) -> None:
+    relative: Morsel[str] = Morsel()
+    relative.set("rel", "1", "1")
+    relative["expires"] = 30
+    dated: Morsel[str] = Morsel()
+    dated.set("date", "2", "2")
+    dated["expires"] = "Thu, 01 Jan 1970 00:00:00 GMT"
+    jar.update_cookies({"rel": relative, "date": dated}, URL("http://example.com/"))
+    assert [m.key for m in jar] == ["rel"]
+    clock.now += 31
+    assert len(jar) == 0
+
+
+def test_update_cookies_with_host_gives_host_only_cookies(jar: CookieJar) -> None:
+    jar.update_cookies({"a": "1"}, URL("http://example.com/dir/page"))
+    assert jar.host_only_cookies == frozenset({("example.com", "/dir", "a")})
+
+
+def test_update_cookies_accepts_a_string_url(jar: CookieJar) -> None:
+    jar.update_cookies({"a": "1"}, "http://example.com/")
+    assert jar.cookie_header("http://example.com/") == "a=1"
+
+
+@pytest.mark.parametrize("name", ["", "a b", "a=b", "a;b", "a\nb", "a\x00"])
+def test_update_cookies_refuses_bad_names_before_storing(jar: CookieJar, name: str) -> None:
+    with pytest.raises(InvalidCookieError):
+        jar.update_cookies([("ok", "1"), (name, "v")], URL("http://example.com/"))
+    assert len(jar) == 0
+
+
+def test_update_cookies_refuses_control_characters_unquoted(clock: Clock) -> None:
+    jar = CookieJar(clock=clock, quote_cookie=False)
+    for bad in ["a\r\nSet-Cookie: x=y", "a;b", "\x7f"]:
+        with pytest.raises(InvalidCookieError):
+            jar.update_cookies({"a": bad}, URL("http://example.com/"))
+    assert len(jar) == 0
+
+
+def test_update_cookies_quotes_control_characters_away(jar: CookieJar) -> None:
+    jar.update_cookies({"a": "x\r\ny"}, URL("http://example.com/"))
+    assert "\r" not in header(jar, "http://example.com/")
+
+
+def test_bad_url_string_raises_typed_error(jar: CookieJar) -> None:
+    with pytest.raises(InvalidCookieURLError):
+        jar.update_cookies({"a": "1"}, "http://[bad")
+    with pytest.raises(InvalidCookieURLError):
+        jar.filter_cookies("http://[::1/")
+    with pytest.raises(TypeError):
+        jar.filter_cookies(42)  # type: ignore[arg-type]
+
+
+# -- clearing and views ----------------------------------------------------------------------
+
+
+def test_clear_with_and_without_predicate(jar: CookieJar) -> None:
+    store(jar, "http://example.com/", "a=1", "b=2", "c=3")
+    jar.clear(lambda m: m.key == "b")
+    assert [m.key for m in jar] == ["a", "c"]
+    jar.clear()
+    assert len(jar) == 0
+    assert list(jar) == []
+    store(jar, "http://example.com/", "a=1; Max-Age=5")
+    assert len(jar) == 1
+
+
+def test_clear_domain_removes_domain_and_subdomains(jar: CookieJar) -> None:
+    store(jar, "http://example.com/", "a=1")
+    store(jar, "http://www.example.com/", "b=2")
+    store(jar, "http://notexample.com/", "c=3")
+    store(jar, "http://other.org/", "d=4")
+    jar.clear_domain(".Example.com")
+    assert sorted(m.key for m in jar) == ["c", "d"]
+
+
+def test_cookies_view_is_a_snapshot(jar: CookieJar) -> None:
+    store(jar, "http://example.com/", "a=1")
+    view = jar.cookies
+    with pytest.raises(TypeError):
+        view[("x", "/")] = SimpleCookie()  # type: ignore[index]
+    view[("example.com", "/")]["a"].set("a", "changed", "changed")
+    assert header(jar, "http://example.com/") == "a=1"
+
+
+def test_repr_mentions_the_count(jar: CookieJar) -> None:
+    store(jar, "http://example.com/", "a=1")
+    assert repr(jar) == "<CookieJar 1 cookies unsafe=False>"
+
+
+def test_trailing_dot_host_is_its_own_host(jar: CookieJar) -> None:
+    store(jar, "http://example.com./", "a=1")
+    assert header(jar, "http://example.com./") == "a=1"
+    assert header(jar, "http://example.com/") == ""
