@@ -23,6 +23,7 @@ __all__ = [
     "ClientAdapter",
     "FloorClient",
     "adapter_factories",
+    "make_adapter",
 ]
 
 #: Connections each pool may hold: more than the 64 concurrent requests of the client area.
@@ -184,9 +185,9 @@ class AiosonicClient:
 
     async def stream(self, path: str) -> int:
         total = 0
-        response = await self.client.get(self.base + path)
-        async for chunk in response.read_chunks():
-            total += len(chunk)
+        async with self.client.stream("GET", self.base + path) as response:
+            async for chunk in response.read_chunks():
+                total += len(chunk)
         return total
 
     async def close(self) -> None:
@@ -311,17 +312,28 @@ def _httpwire_client_module() -> ModuleType | None:
     return None
 
 
-def adapter_factories() -> dict[str, Callable[[], ClientAdapter]]:
-    """The adapters to run, httpwire first when its client exists, the floor last."""
-    import aiohttp
+def adapter_factories(*, include_httpwire: bool = True) -> dict[str, Callable[[], ClientAdapter]]:
+    """The adapters to run, httpwire first when its client exists, the floor last.
 
+    Nothing is imported until a factory is called, so a process running one adapter (the memory
+    area's children) holds only that client's modules.
+    """
     factories: dict[str, Callable[[], ClientAdapter]] = {}
-    httpwire = _httpwire_client_module()
-    if httpwire is not None:
-        factories["httpwire"] = lambda: AiohttpStyleClient("httpwire", httpwire)
-    factories["aiohttp"] = lambda: AiohttpStyleClient("aiohttp", aiohttp)
+    if include_httpwire and _httpwire_client_module() is not None:
+        factories["httpwire"] = lambda: AiohttpStyleClient(
+            "httpwire", importlib.import_module("httpwire")
+        )
+    factories["aiohttp"] = lambda: AiohttpStyleClient("aiohttp", importlib.import_module("aiohttp"))
     factories["httpx"] = HttpxClient
     factories["pyreqwest"] = PyreqwestClient
     factories["aiosonic"] = AiosonicClient
     factories["floor"] = FloorClient
     return factories
+
+
+def make_adapter(name: str) -> ClientAdapter:
+    """One adapter by name, importing only its own client library."""
+    factories = adapter_factories(include_httpwire=False)
+    if name == "httpwire":
+        return AiohttpStyleClient("httpwire", importlib.import_module("httpwire"))
+    return factories[name]()

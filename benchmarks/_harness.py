@@ -123,7 +123,7 @@ class Result:
 
     def problems(self) -> list[str]:
         """One line per implementation that failed."""
-        return [f"{self.title}: {row.name}: {row.error}" for row in self.rows if row.error]
+        return [f"{row.name}: {row.error}" for row in self.rows if row.error]
 
     def row(self, name: str) -> ImplResult:
         for row in self.rows:
@@ -160,7 +160,7 @@ class Table:
 
     def problems(self) -> list[str]:
         """One line per implementation that failed."""
-        return [f"{self.title}: {name}: {error}" for name, error in self.errors.items()]
+        return [f"{name}: {error}" for name, error in self.errors.items()]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
