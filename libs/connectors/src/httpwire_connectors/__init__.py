@@ -1,7 +1,83 @@
-"""httpwire-connectors: the public API, assembled explicitly from the private modules."""
+"""httpwire-connectors: the public API, assembled explicitly from the private modules.
+
+An asyncio connection pool (TCP, TLS, Unix sockets) with limits, keep-alive, resolvers and a DNS
+cache. It knows nothing of HTTP: it opens, pools and hands out transports whose protocol the
+caller's factory makes. Test helpers live in :mod:`httpwire_connectors.testing`.
+"""
 
 from __future__ import annotations
 
-from ._version import __version__
+import logging
 
-__all__ = ["__version__"]
+from ._connection import Connection
+from ._connector import BaseConnector, TCPConnector, UnixConnector
+from ._interfaces import (
+    ConnectionKey,
+    ConnectionProtocol,
+    ProtocolFactory,
+    RequestLike,
+    ResolveResult,
+    TimeoutLike,
+    TraceLike,
+)
+from ._pool import PoolStats
+from ._protocol import StreamProtocol
+from ._resolver import AbstractResolver, AsyncResolver, DefaultResolver, ThreadedResolver
+from ._ssl import Fingerprint
+from ._version import __version__
+from .exceptions import (
+    ClientConnectionError,
+    ClientConnectorCertificateError,
+    ClientConnectorDNSError,
+    ClientConnectorError,
+    ClientConnectorSSLError,
+    ClientError,
+    ClientOSError,
+    ClientProxyConnectionError,
+    ClientSSLError,
+    ConnectionTimeoutError,
+    ServerConnectionError,
+    ServerDisconnectedError,
+    ServerFingerprintMismatch,
+    ServerTimeoutError,
+    UnixClientConnectorError,
+)
+
+__all__ = [
+    "AbstractResolver",
+    "AsyncResolver",
+    "BaseConnector",
+    "ClientConnectionError",
+    "ClientConnectorCertificateError",
+    "ClientConnectorDNSError",
+    "ClientConnectorError",
+    "ClientConnectorSSLError",
+    "ClientError",
+    "ClientOSError",
+    "ClientProxyConnectionError",
+    "ClientSSLError",
+    "Connection",
+    "ConnectionKey",
+    "ConnectionProtocol",
+    "ConnectionTimeoutError",
+    "DefaultResolver",
+    "Fingerprint",
+    "PoolStats",
+    "ProtocolFactory",
+    "RequestLike",
+    "ResolveResult",
+    "ServerConnectionError",
+    "ServerDisconnectedError",
+    "ServerFingerprintMismatch",
+    "ServerTimeoutError",
+    "StreamProtocol",
+    "TCPConnector",
+    "ThreadedResolver",
+    "TimeoutLike",
+    "TraceLike",
+    "UnixClientConnectorError",
+    "UnixConnector",
+    "__version__",
+]
+
+logging.getLogger("httpwire.connectors").addHandler(logging.NullHandler())

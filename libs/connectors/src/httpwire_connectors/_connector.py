@@ -1,0 +1,828 @@
+"""The connectors: ``BaseConnector`` (pooling), ``TCPConnector`` (DNS, TLS) and ``UnixConnector``.
+
+House rules: the decisions (limits, reuse order, expiry, waiter order) are made by ``_pool.Pool``;
+this module only performs them (awaits, opens, closes, wakes) and maps low-level errors onto the
+documented exception classes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import select
+import socket
+import sys
+import traceback
+import warnings
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final, cast
+
+from ._connection import Connection
+from ._dns_cache import DNSCache, HostKey
+from ._happy_eyeballs import open_socket
+from ._interfaces import (
+    ConnectionKey,
+    ConnectionProtocol,
+    ProtocolFactory,
+    RequestLike,
+    ResolveResult,
+    TimeoutLike,
+    TraceLike,
+)
+from ._pool import Actions, Grant, Pool, PoolStats, Waiter
+from ._protocol import StreamProtocol
+from ._resolver import AbstractResolver, DefaultResolver
+from ._ssl import (
+    Fingerprint,
+    SSLSetting,
+    choose_context,
+    classify_ssl_error,
+    normalize_ssl,
+    verified_context,
+)
+from .exceptions import (
+    ClientConnectionError,
+    ClientConnectorDNSError,
+    ClientConnectorError,
+    ClientProxyConnectionError,
+    ConnectionTimeoutError,
+    UnixClientConnectorError,
+)
+
+if TYPE_CHECKING:
+    from ssl import SSLContext
+
+    from yarl import URL
+
+__all__ = ["BaseConnector", "TCPConnector", "UnixConnector"]
+
+_SENTINEL: Final[Any] = object()
+_DEFAULT_KEEPALIVE = 15.0
+_NUMERIC = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
+
+
+def _running_loop(owner: str) -> asyncio.AbstractEventLoop:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        raise RuntimeError(f"{owner} must be created inside a running event loop") from None
+
+
+def _check_limit(name: str, value: int | None) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int or None, got {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0 (0 means unlimited), got {value!r}")
+    return value
+
+
+def _peer_went_away(transport: asyncio.BaseTransport) -> bool:
+    """Whether an idle socket has anything pending: end of stream, an error or stray bytes.
+
+    An idle HTTP/1.1 connection must be silent; anything readable means the peer closed it (or
+    broke the protocol), and the event loop may not have noticed yet.
+    """
+    sock = transport.get_extra_info("socket")
+    if sock is None:
+        return False
+    fd = sock.fileno()
+    if fd < 0:
+        return True
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP)
+        return bool(poller.poll(0))
+    readable, _, errored = select.select([fd], [], [fd], 0)  # pragma: no cover - Windows
+    return bool(readable or errored)  # pragma: no cover
+
+
+class BaseConnector:
+    """Pools connections per :class:`ConnectionKey` and enforces the connection limits.
+
+    Subclasses implement :meth:`_create_connection`. ``limit`` caps every open connection (in
+    use, being opened or idle) and ``limit_per_host`` the open connections of one key; ``0`` or
+    ``None`` means no cap. Callers over a cap wait in FIFO order. A released connection is kept
+    for ``keepalive_timeout`` seconds (15 by default) unless ``force_close`` is set or its
+    protocol says ``should_close``. ``protocol_factory`` makes the protocol of every new
+    connection (a :class:`StreamProtocol` by default).
+    """
+
+    #: Seconds after which TLS transports whose shutdown is still pending get aborted.
+    cleanup_closed_period: float = 2.0
+
+    def __init__(
+        self,
+        *,
+        keepalive_timeout: float | object | None = _SENTINEL,
+        force_close: bool = False,
+        limit: int | None = 100,
+        limit_per_host: int | None = 0,
+        enable_cleanup_closed: bool = False,
+        protocol_factory: ProtocolFactory | None = None,
+    ) -> None:
+        if force_close:
+            if keepalive_timeout is not None and keepalive_timeout is not _SENTINEL:
+                raise ValueError("keepalive_timeout cannot be set if force_close is True")
+            keepalive = 0.0
+        elif keepalive_timeout is _SENTINEL or keepalive_timeout is None:
+            keepalive = _DEFAULT_KEEPALIVE
+        elif isinstance(keepalive_timeout, int | float) and not isinstance(keepalive_timeout, bool):
+            if keepalive_timeout < 0:
+                raise ValueError(f"keepalive_timeout must be >= 0, got {keepalive_timeout!r}")
+            keepalive = float(keepalive_timeout)
+        else:
+            raise TypeError(f"keepalive_timeout must be a number, got {keepalive_timeout!r}")
+        self._loop = _running_loop(type(self).__name__)
+        self._closed = True  # until fully built, so __del__ stays quiet on a failed __init__
+        self._limit = limit
+        self._limit_per_host = limit_per_host
+        self._pool: Pool[ConnectionKey, ConnectionProtocol] = Pool(
+            limit=_check_limit("limit", limit),
+            limit_per_host=_check_limit("limit_per_host", limit_per_host),
+            keepalive_timeout=keepalive,
+        )
+        self._force_close = force_close
+        self._keepalive_timeout = keepalive
+        self._protocol_factory: ProtocolFactory = protocol_factory or StreamProtocol
+        self._waiters: dict[Waiter[ConnectionKey, ConnectionProtocol], asyncio.Future[None]] = {}
+        self._expiry_handle: asyncio.TimerHandle | None = None
+        self._cleanup_closed = enable_cleanup_closed
+        self._cleanup_closed_transports: list[asyncio.BaseTransport] = []
+        self._cleanup_closed_handle: asyncio.TimerHandle | None = None
+        self._source_traceback = (
+            traceback.extract_stack(sys._getframe(1)) if self._loop.get_debug() else None
+        )
+        self._closed = False
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def __del__(self, _warnings: Any = warnings) -> None:
+        if getattr(self, "_closed", True):
+            return
+        self._closed = True
+        items, _ = self._pool.clear()
+        for protocol in items:
+            protocol.close()
+        _warnings.warn(f"Unclosed connector {self!r}", ResourceWarning, source=self)
+        if self._loop.is_closed():
+            return
+        context: dict[str, Any] = {"connector": self, "message": "Unclosed connector"}
+        if self._source_traceback is not None:
+            context["source_traceback"] = self._source_traceback
+        self._loop.call_exception_handler(context)
+
+    async def __aenter__(self) -> BaseConnector:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        name = type(self).__name__
+        if self._closed:
+            return f"<{name} [closed]>"
+        stats = self._pool.stats()
+        return (
+            f"<{name} [open: {stats.active + stats.connecting} active, {stats.idle} idle"
+            f" | waiters: {stats.waiting}]>"
+        )
+
+    async def close(self) -> None:
+        """Close every pooled and in-use connection and stop accepting requests.
+
+        Callers waiting for a slot get :class:`ClientConnectionError`. Calling it again does
+        nothing.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        for handle in (self._expiry_handle, self._cleanup_closed_handle):
+            if handle is not None:
+                handle.cancel()
+        self._expiry_handle = self._cleanup_closed_handle = None
+        items, waiters = self._pool.clear()
+        for waiter in waiters:
+            future = self._waiters.pop(waiter, None)
+            if future is not None and not future.done():
+                future.set_exception(ClientConnectionError("Connector is closed."))
+        for protocol in items:
+            self._close_protocol(protocol)
+        await self._close_extra()
+        # Let transports deliver connection_lost before returning.
+        await asyncio.sleep(0)
+        leftovers, self._cleanup_closed_transports = self._cleanup_closed_transports, []
+        for transport in leftovers:
+            if isinstance(transport, asyncio.WriteTransport):
+                transport.abort()
+
+    async def _close_extra(self) -> None:
+        """Subclass hook run by :meth:`close` (resolvers, pending look-ups...)."""
+
+    @property
+    def closed(self) -> bool:
+        """``True`` once :meth:`close` has been called."""
+        return self._closed
+
+    @property
+    def force_close(self) -> bool:
+        """``True`` when connections are closed on release instead of being kept alive."""
+        return self._force_close
+
+    @property
+    def limit(self) -> int | None:
+        """The cap on open connections (``0`` or ``None``: no cap)."""
+        return self._limit
+
+    @property
+    def limit_per_host(self) -> int | None:
+        """The cap on open connections per key (``0`` or ``None``: no cap)."""
+        return self._limit_per_host
+
+    @property
+    def keepalive_timeout(self) -> float:
+        """Seconds an idle connection is kept (``0`` with ``force_close``)."""
+        return self._keepalive_timeout
+
+    @property
+    def protocol_factory(self) -> ProtocolFactory:
+        """Makes the protocol of each new connection; setting it drops the idle connections."""
+        return self._protocol_factory
+
+    @protocol_factory.setter
+    def protocol_factory(self, factory: ProtocolFactory) -> None:
+        if not callable(factory):
+            raise TypeError(f"protocol_factory must be callable, got {factory!r}")
+        if factory is self._protocol_factory:
+            return
+        self._protocol_factory = factory
+        for protocol in self._pool.clear_idle():
+            self._close_protocol(protocol)
+
+    @property
+    def stats(self) -> PoolStats:
+        """Current counts and lifetime counters of the pool."""
+        return self._pool.stats()
+
+    def _asyncio_factory(self) -> Any:
+        # asyncio wants a BaseProtocol; the structural ConnectionProtocol is one at runtime.
+        return self._protocol_factory()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ClientConnectionError(f"{type(self).__name__} is closed; it cannot connect")
+
+    # --------------------------------------------------------------- connecting
+
+    async def connect(
+        self,
+        req: RequestLike,
+        traces: Iterable[TraceLike] | None = None,
+        timeout: TimeoutLike | None = None,
+    ) -> Connection:
+        """Return a connection for ``req``: a pooled one if possible, else a new one.
+
+        Waits while the limits are reached. ``timeout.connect`` bounds the whole call and
+        ``timeout.sock_connect`` the opening of a new connection; both raise
+        :class:`ConnectionTimeoutError`.
+        """
+        self._check_open()
+        trace_list = list(traces) if traces else []
+        overall = timeout.connect if timeout is not None else None
+        if overall is None:
+            return await self._connect(req, trace_list, timeout)
+        deadline = asyncio.timeout(overall)
+        try:
+            async with deadline:
+                return await self._connect(req, trace_list, timeout)
+        except TimeoutError as exc:
+            if isinstance(exc, ConnectionTimeoutError) or not deadline.expired():
+                raise
+            raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
+
+    async def _connect(
+        self, req: RequestLike, traces: list[TraceLike], timeout: TimeoutLike | None
+    ) -> Connection:
+        key = req.connection_key
+        grant = await self._acquire(key, traces)
+        if grant.item is not None:
+            protocol = grant.item
+            transport = protocol.transport
+            if (
+                transport is not None
+                and protocol.is_connected()
+                and not protocol.should_close
+                and not _peer_went_away(transport)
+            ):
+                try:
+                    for trace in traces:
+                        await trace.send_connection_reuseconn()
+                except BaseException:
+                    self._apply(self._pool.release(key, protocol, self._loop.time(), reusable=True))
+                    raise
+                return Connection(self, key, protocol, self._loop, reused=True)
+            # The peer closed it while idle: keep the slot and open a fresh connection.
+            self._pool.replace(key, protocol)
+            self._close_protocol(protocol)
+        try:
+            for trace in traces:
+                await trace.send_connection_create_start()
+            protocol = await self._create_connection(req, traces, timeout)
+        except BaseException:
+            self._apply(self._pool.connect_failed(key, self._loop.time()))
+            raise
+        if self._closed:
+            protocol.close()
+            raise ClientConnectionError(f"{type(self).__name__} was closed while connecting")
+        self._pool.connected(key, protocol)
+        conn = Connection(self, key, protocol, self._loop)
+        try:
+            for trace in traces:
+                await trace.send_connection_create_end()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    async def _acquire(
+        self, key: ConnectionKey, traces: list[TraceLike]
+    ) -> Grant[ConnectionProtocol]:
+        grant, actions = self._pool.acquire(key, self._loop.time())
+        self._apply(actions)
+        if grant is not None:
+            return grant
+        waiter = self._pool.enqueue(key)
+        future: asyncio.Future[None] = self._loop.create_future()
+        self._waiters[waiter] = future
+        try:
+            for trace in traces:
+                await trace.send_connection_queued_start()
+            await future
+            for trace in traces:
+                await trace.send_connection_queued_end()
+        except BaseException:
+            self._waiters.pop(waiter, None)
+            if not self._closed:
+                self._apply(self._pool.cancel(waiter, self._loop.time()))
+            raise
+        self._waiters.pop(waiter, None)
+        grant = waiter.grant
+        assert grant is not None
+        return grant
+
+    async def _create_connection(
+        self, req: RequestLike, traces: list[TraceLike], timeout: TimeoutLike | None
+    ) -> ConnectionProtocol:
+        """Open a new connection for ``req`` and return its protocol; subclasses implement it."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ giving back
+
+    def _release(
+        self, key: ConnectionKey, protocol: ConnectionProtocol, *, should_close: bool
+    ) -> None:
+        if self._closed:
+            self._close_protocol(protocol)
+            return
+        reusable = not (should_close or self._force_close or protocol.should_close)
+        actions = self._pool.release(key, protocol, self._loop.time(), reusable=reusable)
+        self._apply(actions)
+        if reusable:
+            self._schedule_expiry()
+
+    def _detach(self, key: ConnectionKey, protocol: ConnectionProtocol) -> None:
+        if not self._closed:
+            self._apply(self._pool.forget(key, protocol, self._loop.time()))
+
+    def _apply(self, actions: Actions[ConnectionKey, ConnectionProtocol]) -> None:
+        for protocol in actions.close:
+            self._close_protocol(protocol)
+        for waiter in actions.wake:
+            future = self._waiters.get(waiter)
+            if future is not None and not future.done():
+                future.set_result(None)
+
+    def _close_protocol(self, protocol: ConnectionProtocol) -> None:
+        transport = protocol.transport
+        protocol.close()
+        if (
+            self._cleanup_closed
+            and transport is not None
+            and transport.get_extra_info("sslcontext") is not None
+        ):
+            self._cleanup_closed_transports.append(transport)
+            if self._cleanup_closed_handle is None and not self._closed:
+                self._cleanup_closed_handle = self._loop.call_later(
+                    self.cleanup_closed_period, self._abort_closed_transports
+                )
+
+    def _abort_closed_transports(self) -> None:
+        self._cleanup_closed_handle = None
+        transports, self._cleanup_closed_transports = self._cleanup_closed_transports, []
+        for transport in transports:
+            if isinstance(transport, asyncio.WriteTransport):
+                transport.abort()
+
+    def _schedule_expiry(self) -> None:
+        if self._expiry_handle is not None:
+            return
+        when = self._pool.next_expiry()
+        if when is not None:
+            self._expiry_handle = self._loop.call_at(when, self._expire_idle)
+
+    def _expire_idle(self) -> None:
+        self._expiry_handle = None
+        if self._closed:
+            return
+        self._apply(self._pool.expire(self._loop.time()))
+        self._schedule_expiry()
+
+
+class TCPConnector(BaseConnector):
+    """Connects over TCP, with TLS for ``https``/``wss``, a DNS cache and happy eyeballs.
+
+    ``ssl`` is the default TLS setting for requests that leave theirs at ``True``: ``None`` or
+    ``True`` verify with the shared default context, ``False`` skips verification, an
+    :class:`ssl.SSLContext` is used as is and a :class:`Fingerprint` pins the certificate.
+    Resolved addresses are cached ``ttl_dns_cache`` seconds (``None``: until cleared, record TTLs
+    reported by the resolver shorten it), at most ``dns_cache_max_size`` host names.
+    """
+
+    def __init__(
+        self,
+        *,
+        ssl: SSLSetting | None = None,
+        use_dns_cache: bool = True,
+        ttl_dns_cache: float | None = 10,
+        family: socket.AddressFamily | int = 0,
+        local_addr: tuple[str, int] | None = None,
+        resolver: AbstractResolver | None = None,
+        keepalive_timeout: float | object | None = _SENTINEL,
+        force_close: bool = False,
+        limit: int | None = 100,
+        limit_per_host: int | None = 0,
+        enable_cleanup_closed: bool = False,
+        happy_eyeballs_delay: float | None = 0.25,
+        interleave: int | None = None,
+        dns_cache_max_size: int = 1000,
+        protocol_factory: ProtocolFactory | None = None,
+    ) -> None:
+        self._ssl: SSLSetting = normalize_ssl(ssl)
+        if family not in (0, socket.AF_INET, socket.AF_INET6):
+            raise ValueError(f"family must be 0, AF_INET or AF_INET6, got {family!r}")
+        if happy_eyeballs_delay is not None and happy_eyeballs_delay < 0:
+            raise ValueError(f"happy_eyeballs_delay must be >= 0, got {happy_eyeballs_delay!r}")
+        if interleave is not None and interleave < 1:
+            raise ValueError(f"interleave must be >= 1, got {interleave!r}")
+        super().__init__(
+            keepalive_timeout=keepalive_timeout,
+            force_close=force_close,
+            limit=limit,
+            limit_per_host=limit_per_host,
+            enable_cleanup_closed=enable_cleanup_closed,
+            protocol_factory=protocol_factory,
+        )
+        self._closed = True
+        self._family = socket.AddressFamily(family)
+        self._local_addr = local_addr
+        self._happy_eyeballs_delay = happy_eyeballs_delay
+        self._interleave = interleave
+        self._use_dns_cache = use_dns_cache
+        self._dns_cache = DNSCache(
+            ttl_dns_cache, max_size=dns_cache_max_size, clock=self._loop.time
+        )
+        self._resolver_owner = resolver is None
+        self._resolver: AbstractResolver = resolver if resolver is not None else DefaultResolver()
+        self._lookups: dict[HostKey, asyncio.Task[list[ResolveResult]]] = {}
+        self._closed = False
+
+    @property
+    def family(self) -> socket.AddressFamily:
+        """The address family used (``0``: both IPv4 and IPv6)."""
+        return self._family
+
+    @property
+    def dns_cache(self) -> bool:
+        """``True`` when resolved addresses are cached."""
+        return self._use_dns_cache
+
+    @property
+    def use_dns_cache(self) -> bool:
+        """The same as :attr:`dns_cache`."""
+        return self._use_dns_cache
+
+    @property
+    def cached_hosts(self) -> Mapping[HostKey, list[ResolveResult]]:
+        """A read-only live view of the DNS cache: ``(host, port)`` to addresses."""
+        return self._dns_cache.view
+
+    @property
+    def ssl(self) -> SSLSetting:
+        """The connector's default TLS setting (``True``: the default verifying context)."""
+        return self._ssl
+
+    def clear_dns_cache(self, host: str | None = None, port: int | None = None) -> None:
+        """Forget the addresses of ``(host, port)``, or of every host when both are omitted."""
+        if host is not None and port is not None:
+            self._dns_cache.remove((host, port))
+        elif host is not None or port is not None:
+            raise ValueError("give both host and port, or neither")
+        else:
+            self._dns_cache.clear()
+
+    async def _close_extra(self) -> None:
+        lookups, self._lookups = list(self._lookups.values()), {}
+        for task in lookups:
+            task.cancel()
+        if self._resolver_owner:
+            await self._resolver.close()
+
+    # ---------------------------------------------------------------- DNS
+
+    async def _resolve_host(
+        self, host: str, port: int, traces: list[TraceLike]
+    ) -> list[ResolveResult]:
+        literal = _ip_literal(host)
+        if literal is not None:
+            return [
+                ResolveResult(
+                    hostname=host,
+                    host=host,
+                    port=port,
+                    family=socket.AF_INET6 if literal.version == 6 else socket.AF_INET,
+                    proto=0,
+                    flags=_NUMERIC,
+                )
+            ]
+        if host.replace(".", "").isdigit():
+            raise OSError(None, f"{host!r} is not a valid IPv4 address")
+        if not self._use_dns_cache:
+            return await self._lookup(host, port, traces)
+        key = (host, port)
+        cached = self._dns_cache.get(key)
+        if cached is not None:
+            for trace in traces:
+                await trace.send_dns_cache_hit(host)
+            return cached
+        for trace in traces:
+            await trace.send_dns_cache_miss(host)
+        task = self._lookups.get(key)
+        if task is None:
+            task = self._loop.create_task(self._lookup_and_cache(key, traces))
+            self._lookups[key] = task
+            task.add_done_callback(lambda done: self._lookup_done(key, done))
+        # Shielded: a caller giving up must not cancel the look-up others are waiting for.
+        answer = await asyncio.shield(task)
+        return self._dns_cache.get(key) or answer
+
+    def _lookup_done(self, key: HostKey, task: asyncio.Task[list[ResolveResult]]) -> None:
+        if self._lookups.get(key) is task:
+            del self._lookups[key]
+        if not task.cancelled():
+            task.exception()  # retrieved here so that nobody waiting is not an error
+
+    async def _lookup(self, host: str, port: int, traces: list[TraceLike]) -> list[ResolveResult]:
+        for trace in traces:
+            await trace.send_dns_resolvehost_start(host)
+        addrs = await self._resolver.resolve(host, port, family=self._family)
+        for trace in traces:
+            await trace.send_dns_resolvehost_end(host)
+        return addrs
+
+    async def _lookup_and_cache(self, key: HostKey, traces: list[TraceLike]) -> list[ResolveResult]:
+        addrs = await self._lookup(key[0], key[1], traces)
+        self._dns_cache.put(key, addrs)
+        return addrs
+
+    # ---------------------------------------------------------- connecting
+
+    async def _create_connection(
+        self, req: RequestLike, traces: list[TraceLike], timeout: TimeoutLike | None
+    ) -> ConnectionProtocol:
+        proxy = req.proxy
+        if proxy is not None:
+            return await self._create_proxy_connection(req, proxy, traces, timeout)
+        ssl_context, fingerprint = await self._tls_for(req)
+        return await self._open(
+            key=req.connection_key,
+            host=req.host,
+            port=req.port,
+            url=req.url,
+            ssl_context=ssl_context,
+            server_hostname=req.server_hostname,
+            fingerprint=fingerprint,
+            traces=traces,
+            timeout=timeout,
+            error_class=ClientConnectorError,
+        )
+
+    async def _create_proxy_connection(
+        self,
+        req: RequestLike,
+        proxy: URL,
+        traces: list[TraceLike],
+        timeout: TimeoutLike | None,
+    ) -> ConnectionProtocol:
+        """Open a connection to the proxy itself (TLS only if the proxy URL is ``https``).
+
+        Speaking to the proxy (``CONNECT`` for TLS targets, then :meth:`start_tls`) is the
+        caller's job: connectors know nothing of HTTP.
+        """
+        proxy_is_ssl = proxy.scheme in ("https", "wss")
+        host = proxy.raw_host or ""
+        port = proxy.port
+        key = ConnectionKey(host, port, proxy_is_ssl, True, None, None, None)
+        ssl_context: SSLContext | None = None
+        if proxy_is_ssl:
+            ssl_context, _ = choose_context(True, True)
+            if ssl_context is None:
+                ssl_context = await verified_context()
+        return await self._open(
+            key=key,
+            host=host,
+            port=port,
+            url=proxy,
+            ssl_context=ssl_context,
+            server_hostname=None,
+            fingerprint=None,
+            traces=traces,
+            timeout=timeout,
+            error_class=ClientProxyConnectionError,
+        )
+
+    async def _tls_for(self, req: RequestLike) -> tuple[SSLContext | None, Fingerprint | None]:
+        if not req.is_ssl():
+            return None, None
+        context, fingerprint = choose_context(normalize_ssl(req.ssl), self._ssl)
+        if context is None:
+            context = await verified_context()
+        return context, fingerprint
+
+    async def _open(
+        self,
+        *,
+        key: ConnectionKey,
+        host: str,
+        port: int | None,
+        url: URL,
+        ssl_context: SSLContext | None,
+        server_hostname: str | None,
+        fingerprint: Fingerprint | None,
+        traces: list[TraceLike],
+        timeout: TimeoutLike | None,
+        error_class: type[ClientConnectorError],
+    ) -> ConnectionProtocol:
+        if port is None:
+            port = 443 if ssl_context is not None else 80
+        try:
+            addrs = await self._resolve_host(host, port, traces)
+        except OSError as exc:
+            raise ClientConnectorDNSError(key, exc) from exc
+        sni = (server_hostname or host.rstrip(".")) if ssl_context is not None else None
+        limit = timeout.sock_connect if timeout is not None else None
+        deadline = asyncio.timeout(limit)
+        try:
+            async with deadline:
+                sock = await open_socket(
+                    addrs,
+                    delay=self._happy_eyeballs_delay,
+                    interleave=self._interleave,
+                    local_addr=self._local_addr,
+                )
+                try:
+                    transport, protocol = await self._loop.create_connection(
+                        self._asyncio_factory, sock=sock, ssl=ssl_context, server_hostname=sni
+                    )
+                except BaseException:
+                    sock.close()
+                    raise
+        except TimeoutError as exc:
+            if deadline.expired():
+                raise ConnectionTimeoutError(f"Connection timeout to host {url}") from exc
+            raise error_class(key, exc) from exc
+        except OSError as exc:
+            mapped = classify_ssl_error(key, exc)
+            if mapped is not None:
+                raise mapped from exc
+            raise error_class(key, exc) from exc
+        if fingerprint is not None:
+            try:
+                fingerprint.check(transport, host, port)
+            except BaseException:
+                transport.abort()
+                raise
+        return cast(ConnectionProtocol, protocol)
+
+    async def start_tls(
+        self, connection: Connection, req: RequestLike, timeout: TimeoutLike | None = None
+    ) -> None:
+        """Upgrade an open plain connection (e.g. a proxy tunnel after ``CONNECT``) to TLS.
+
+        The TLS setting, SNI, fingerprint and error mapping are those a direct connection to
+        ``req`` would use; the protocol's ``connection_made`` is called with the TLS transport.
+        """
+        protocol = connection.protocol
+        transport = connection.transport
+        if protocol is None or transport is None:
+            raise ClientConnectionError("cannot start TLS on a closed connection")
+        ssl_context, fingerprint = await self._tls_for(req)
+        if ssl_context is None:
+            raise ValueError(f"{req.url} does not use TLS")
+        key = req.connection_key
+        host = req.host
+        sni = req.server_hostname or host.rstrip(".")
+        deadline = asyncio.timeout(timeout.sock_connect if timeout is not None else None)
+        try:
+            async with deadline:
+                tls_transport = await self._loop.start_tls(
+                    transport,
+                    protocol,  # type: ignore[arg-type]
+                    ssl_context,
+                    server_hostname=sni,
+                )
+        except TimeoutError as exc:
+            transport.abort()
+            if deadline.expired():
+                raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
+            raise ClientConnectorError(key, exc) from exc
+        except OSError as exc:
+            transport.abort()
+            mapped = classify_ssl_error(key, exc)
+            if mapped is not None:
+                raise mapped from exc
+            raise ClientConnectorError(key, exc) from exc
+        if tls_transport is None:  # pragma: no cover - only when the transport closed meanwhile
+            raise ClientConnectionError("the connection closed during the TLS handshake")
+        if fingerprint is not None:
+            try:
+                fingerprint.check(tls_transport, host, req.port)
+            except BaseException:
+                tls_transport.abort()
+                raise
+        protocol.connection_made(tls_transport)
+
+
+def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    with contextlib.suppress(ValueError):
+        return ipaddress.ip_address(host)
+    return None
+
+
+class UnixConnector(BaseConnector):
+    """Connects every request to one Unix domain socket, whatever the URL's host.
+
+    Handy for local daemons (Docker, systemd services) and for tests.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        keepalive_timeout: float | object | None = _SENTINEL,
+        force_close: bool = False,
+        limit: int | None = 100,
+        limit_per_host: int | None = 0,
+        enable_cleanup_closed: bool = False,
+        protocol_factory: ProtocolFactory | None = None,
+    ) -> None:
+        super().__init__(
+            keepalive_timeout=keepalive_timeout,
+            force_close=force_close,
+            limit=limit,
+            limit_per_host=limit_per_host,
+            enable_cleanup_closed=enable_cleanup_closed,
+            protocol_factory=protocol_factory,
+        )
+        self._path = str(path)
+
+    @property
+    def path(self) -> str:
+        """The path of the Unix socket."""
+        return self._path
+
+    async def _create_connection(
+        self, req: RequestLike, traces: list[TraceLike], timeout: TimeoutLike | None
+    ) -> ConnectionProtocol:
+        deadline = asyncio.timeout(timeout.sock_connect if timeout is not None else None)
+        key = req.connection_key
+        try:
+            async with deadline:
+                _, protocol = await self._loop.create_unix_connection(
+                    self._asyncio_factory, self._path
+                )
+        except TimeoutError as exc:
+            if deadline.expired():
+                raise ConnectionTimeoutError(
+                    f"Connection timeout to unix socket {self._path}"
+                ) from exc
+            raise UnixClientConnectorError(self._path, key, exc) from exc
+        except OSError as exc:
+            raise UnixClientConnectorError(self._path, key, exc) from exc
+        return cast(ConnectionProtocol, protocol)
+
+
+for _cls in (BaseConnector, TCPConnector, UnixConnector):
+    _cls.__module__ = "httpwire_connectors"
+del _cls
