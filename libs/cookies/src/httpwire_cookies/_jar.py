@@ -206,7 +206,7 @@ class CookieJar(AbstractCookieJar):
         "_max_cookies",
         "_max_per_domain",
         "_quote_cookie",
-        "_secure_count",
+        "_secure_names",
         "_secure_origins",
         "_seq",
         "_ticket",
@@ -246,7 +246,9 @@ class CookieJar(AbstractCookieJar):
         self._index: dict[str, dict[str, dict[str, _Cookie]]] = {}
         self._domain_counts: dict[str, int] = {}
         self._count = 0
-        self._secure_count = 0
+        # How many Secure cookies each name has: the RFC 6265bis shadowing check runs only
+        # for names listed here.
+        self._secure_names: dict[str, int] = {}
         self._heap: list[tuple[float, int, _Cookie]] = []
         self._seq = itertools.count()
         # Unique heap tie-breaker: a replacement keeps its predecessor's sequence number.
@@ -317,7 +319,8 @@ class CookieJar(AbstractCookieJar):
             self._index.clear()
             self._domain_counts.clear()
             self._heap.clear()
-            self._count = self._secure_count = 0
+            self._secure_names.clear()
+            self._count = 0
             return
         self._expire(self._clock())
         doomed = [record for record in self._records() if predicate(record.full_morsel())]
@@ -341,12 +344,20 @@ class CookieJar(AbstractCookieJar):
                 del self._index[record.domain]
         record.alive = False
         self._count -= 1
-        self._secure_count -= record.secure
+        if record.secure:
+            self._forget_secure(record.name)
         remaining = self._domain_counts[record.domain] - 1
         if remaining:
             self._domain_counts[record.domain] = remaining
         else:
             del self._domain_counts[record.domain]
+
+    def _forget_secure(self, name: str) -> None:
+        remaining = self._secure_names[name] - 1
+        if remaining:
+            self._secure_names[name] = remaining
+        else:
+            del self._secure_names[name]
 
     def _expire(self, now: float) -> None:
         heap = self._heap
@@ -420,7 +431,10 @@ class CookieJar(AbstractCookieJar):
         if (
             not secure_origin
             and host is not None
-            and (secure or (self._secure_count and self._shadows_secure(name, domain, path)))
+            and (
+                secure
+                or (name in self._secure_names and self._shadows_secure(name, domain, path))
+            )
         ):
             return
 
@@ -459,8 +473,11 @@ class CookieJar(AbstractCookieJar):
         )
         if old is not None and bucket is not None:
             old.alive = False
-            record.access = old.access
-            self._secure_count += secure - old.secure
+            record.access = self._access
+            if old.secure:
+                self._forget_secure(name)
+            if secure:
+                self._secure_names[name] = self._secure_names.get(name, 0) + 1
             bucket[name] = record  # Keeps the old key position in the bucket.
         else:
             if buckets is None:
@@ -469,7 +486,9 @@ class CookieJar(AbstractCookieJar):
                 bucket = buckets[path] = {}
             bucket[name] = record
             self._count += 1
-            self._secure_count += secure
+            record.access = self._access
+            if secure:
+                self._secure_names[name] = self._secure_names.get(name, 0) + 1
             self._domain_counts[domain] = count = self._domain_counts.get(domain, 0) + 1
             if count > self._max_per_domain:
                 self._make_room_in(domain, record, now)
@@ -752,7 +771,7 @@ class CookieJar(AbstractCookieJar):
         self._index = fresh._index
         self._domain_counts = fresh._domain_counts
         self._count = fresh._count
-        self._secure_count = fresh._secure_count
+        self._secure_names = fresh._secure_names
         self._heap = fresh._heap
         self._seq = fresh._seq
 
