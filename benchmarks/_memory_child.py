@@ -2,7 +2,7 @@
 
 The memory area runs ``python -m benchmarks._memory_child CLIENT URL SIZE [--cpu N]``, one fresh
 process per client, so peak RSS holds that client's modules and buffers and nothing else. Prints
-one JSON line: body bytes received, RSS just before the request, own peak RSS, seconds.
+one JSON line: body bytes received, RSS just before the request, peak RSS (VmHWM), seconds.
 """
 
 from __future__ import annotations
@@ -11,23 +11,35 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import sys
 import time
 
 from benchmarks._clients import make_adapter
 from benchmarks._proc import pin_current_process
 
-__all__ = ["current_rss_kib", "main"]
+__all__ = ["current_rss_kib", "main", "peak_rss_kib"]
+
+
+def _status_kib(field: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"{field} missing from /proc/self/status")
 
 
 def current_rss_kib() -> int:
     """Resident set size of this process now, in KiB (Linux /proc)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("VmRSS missing from /proc/self/status")
+    return _status_kib("VmRSS")
+
+
+def peak_rss_kib() -> int:
+    """The kernel's high-water mark of this process's resident set since exec, in KiB.
+
+    Unlike ``ru_maxrss``, which Linux carries over from the parent across fork and exec (so a
+    child of a large parent reports the parent's size), VmHWM belongs to this program alone.
+    """
+    return _status_kib("VmHWM")
 
 
 async def _measure(client: str, url: str, size: int) -> dict[str, float]:
@@ -45,7 +57,7 @@ async def _measure(client: str, url: str, size: int) -> dict[str, float]:
         "bytes": received,
         "expected": size,
         "rss_before_kib": rss_before,
-        "maxrss_self_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "peak_rss_kib": peak_rss_kib(),
         "seconds": seconds,
     }
 

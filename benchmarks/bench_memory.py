@@ -1,8 +1,10 @@
 """Memory: peak RSS of a fresh process per client streaming a large download from loopback.
 
 Each client runs in its own new interpreter (:mod:`benchmarks._memory_child`) that reads the body
-chunk by chunk and drops it; the kernel's peak RSS of that child (``wait4`` rusage) is the figure,
-and the growth over the RSS just before the request shows what streaming itself costs.
+chunk by chunk and drops it; the kernel's high-water mark of that child's resident set (VmHWM, read
+by the child as it finishes) is the figure, and the growth over the RSS just before the request
+shows what streaming itself costs. (``ru_maxrss`` from ``wait4`` is not used: Linux carries the
+parent's peak over into a forked child, so every child would report at least the parent's size.)
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run_child(client: str, url: str, size: int, cpu: int | None) -> dict[str, Any]:
-    """Run one child to completion; return its report plus the kernel's view of its peak RSS."""
+    """Run one child to completion (bounded in time) and return its report."""
     command = [sys.executable, "-m", "benchmarks._memory_child", client, url, str(size)]
     if cpu is not None:
         command += ["--cpu", str(cpu)]
@@ -38,12 +40,12 @@ def _run_child(client: str, url: str, size: int, cpu: int | None) -> dict[str, A
     assert process.stdout is not None
     deadline = time.monotonic() + _CHILD_TIMEOUT_S
     while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        pid, status = os.waitpid(process.pid, os.WNOHANG)
         if pid:
             break
         if time.monotonic() > deadline:
             process.kill()
-            os.wait4(process.pid, 0)
+            os.waitpid(process.pid, 0)
             process.stdout.close()
             raise TimeoutError(f"{client}: no result within {_CHILD_TIMEOUT_S:.0f} s")
         time.sleep(0.02)
@@ -53,7 +55,6 @@ def _run_child(client: str, url: str, size: int, cpu: int | None) -> dict[str, A
     if process.returncode != 0 or not output:
         raise RuntimeError(f"{client}: child exited with {process.returncode}")
     data: dict[str, Any] = json.loads(output.splitlines()[-1])
-    data["maxrss_kib"] = usage.ru_maxrss
     return data
 
 
@@ -81,7 +82,7 @@ def main(quick: bool) -> None:
             except Exception as exc:
                 errors[name] = f"{type(exc).__name__}: {exc}"
                 continue
-            peak = statistics.median(s["maxrss_kib"] for s in samples) / 1024
+            peak = statistics.median(s["peak_rss_kib"] for s in samples) / 1024
             before = statistics.median(s["rss_before_kib"] for s in samples) / 1024
             seconds = statistics.median(s["seconds"] for s in samples)
             data["clients"][name] = samples
@@ -105,6 +106,6 @@ def main(quick: bool) -> None:
             f"median of {runs} run(s); child pinned to CPU {cpu}"
             if cpu is not None
             else f"median of {runs} run(s); not pinned",
-            "peak RSS: the kernel's ru_maxrss of the child (wait4); growth = peak - RSS before",
+            "peak RSS: the child's VmHWM (kernel high-water mark); growth: peak - RSS before",
         ],
     )
