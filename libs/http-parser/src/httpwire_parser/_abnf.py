@@ -1,0 +1,96 @@
+"""Byte-level grammar of HTTP/1.1 messages (RFC 9110 §5.6, RFC 9112 §3-§7) as compiled regexes.
+
+House rule: every character class the parsers and the serializer rely on is spelled here once.
+The "prefix" patterns match the longest valid beginning of a line; they locate the first bad
+byte for error positions and validate a line that has not fully arrived yet.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__: list[str] = []
+
+#: tchar (RFC 9110 §5.6.2), as a regex class body.
+TCHAR = rb"!#$%&'*+\-.^_`|~0-9A-Za-z"
+#: field-vchar plus SP/HTAB (RFC 9110 §5.5): everything but CTLs (HTAB allowed) and DEL.
+FIELD_CHAR = rb"\t\x20-\x7e\x80-\xff"
+#: request-target characters accepted by the request parser: visible ASCII only.
+TARGET_CHAR = rb"\x21-\x7e"
+_QDTEXT = rb"\t\x20\x21\x23-\x5b\x5d-\x7e\x80-\xff"
+_QUOTED = rb'"(?:[' + _QDTEXT + rb"]|\\[" + FIELD_CHAR + rb'])*"'
+
+
+def _nested(*atoms: bytes) -> bytes:
+    """Return a regex matching any prefix of the concatenation of *atoms* (atom boundaries)."""
+    out = b""
+    for atom in reversed(atoms):
+        out = b"(?:" + atom + out + b")?"
+    return out
+
+
+TOKEN_RE = re.compile(rb"[" + TCHAR + rb"]+")
+STR_TOKEN_RE = re.compile(r"[" + TCHAR.decode("ascii") + r"]+")
+#: A field value as the serializer accepts it (str): no CTL except HTAB, no DEL.
+STR_FIELD_VALUE_RE = re.compile(r"[^\x00-\x08\x0a-\x1f\x7f]*")
+STR_TARGET_RE = re.compile(r"[\x21-\x7e]+")
+STR_REASON_RE = STR_FIELD_VALUE_RE
+
+#: status-line without its CRLF (RFC 9112 §4); the reason phrase may be absent.
+STATUS_LINE_RE = re.compile(rb"HTTP/([0-9])\.([0-9]) ([0-9]{3})(?: ([" + FIELD_CHAR + rb"]*))?")
+STATUS_PREFIX_RE = re.compile(
+    _nested(
+        b"H",
+        b"T",
+        b"T",
+        b"P",
+        b"/",
+        b"[0-9]",
+        rb"\.",
+        b"[0-9]",
+        b" ",
+        b"[0-9]",
+        b"[0-9]",
+        b"[0-9]",
+        b" [" + FIELD_CHAR + b"]*",
+    )
+)
+#: request-line without its CRLF (RFC 9112 §3).
+REQUEST_LINE_RE = re.compile(
+    rb"([" + TCHAR + rb"]+) ([" + TARGET_CHAR + rb"]+) HTTP/([0-9])\.([0-9])"
+)
+REQUEST_PREFIX_RE = re.compile(
+    _nested(
+        b"[" + TCHAR + b"]+",
+        b" ",
+        b"[" + TARGET_CHAR + b"]+",
+        b" ",
+        b"H",
+        b"T",
+        b"T",
+        b"P",
+        b"/",
+        b"[0-9]",
+        rb"\.",
+        b"[0-9]",
+    )
+)
+#: A whole header (or trailer) section minus its final empty line: field lines, each with CRLF.
+FIELD_BLOCK_RE = re.compile(rb"(?:[" + TCHAR + rb"]+:[" + FIELD_CHAR + rb"]*\r\n)*")
+#: One field line without its CRLF.
+FIELD_LINE_RE = re.compile(rb"[" + TCHAR + rb"]+:[" + FIELD_CHAR + rb"]*")
+FIELD_PREFIX_RE = re.compile(_nested(b"[" + TCHAR + b"]+", b":[" + FIELD_CHAR + b"]*"))
+#: chunk-size [ chunk-ext ] CRLF (RFC 9112 §7.1), strict: no whitespace anywhere.
+CHUNK_LINE_RE = re.compile(
+    rb"([0-9A-Fa-f]{1,16})((?:;["
+    + TCHAR
+    + rb"]+(?:=(?:["
+    + TCHAR
+    + rb"]+|"
+    + _QUOTED
+    + rb"))?)*)\r\n"
+)
+#: What may precede the CRLF of a chunk line that has not fully arrived yet.
+CHUNK_PREFIX_RE = re.compile(rb"[0-9A-Fa-f]{0,16}(?:;[" + FIELD_CHAR + rb"]*)?")
+#: One chunk extension, for splitting a validated chunk-ext into (name, value) pairs.
+CHUNK_EXT_RE = re.compile(rb";([" + TCHAR + rb"]+)(?:=([" + TCHAR + rb"]+|" + _QUOTED + rb"))?")

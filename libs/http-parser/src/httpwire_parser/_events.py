@@ -1,0 +1,136 @@
+"""Events the parsers return: frozen, slotted dataclasses, one per thing that happened on the wire.
+
+A message is reported as a head event (:class:`Response`, :class:`InformationalResponse` or
+:class:`Request`), zero or more :class:`Data` events and one :class:`EndOfMessage`; a protocol
+switch (101, CONNECT 2xx, an accepted upgrade request) then ends the stream with :class:`Upgraded`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from multidict import CIMultiDict, CIMultiDictProxy
+
+__all__ = [
+    "EMPTY_HEADERS",
+    "Data",
+    "EndOfMessage",
+    "Event",
+    "InformationalResponse",
+    "Request",
+    "Response",
+    "Upgraded",
+]
+
+#: A shared, empty, read-only header mapping (used for "no trailers").
+EMPTY_HEADERS: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
+
+
+def split_raw_fields(raw: bytes) -> tuple[tuple[bytes, bytes], ...]:
+    """Split a validated field section (CRLF-joined lines) into (name, stripped value) pairs."""
+    if not raw:
+        return ()
+    out = []
+    for line in raw.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        out.append((name, value.strip(b" \t")))
+    return tuple(out)
+
+
+class _RawFields:
+    """Mixin: ``raw_headers`` computed on demand from the field section kept as bytes."""
+
+    __slots__ = ()
+    raw: bytes
+
+    @property
+    def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        """The fields as received: ``(name, value)`` bytes pairs in wire order, values stripped."""
+        return split_raw_fields(self.raw)
+
+
+@dataclass(frozen=True, slots=True)
+class InformationalResponse(_RawFields):
+    """A 1xx interim response other than 101 (RFC 9110 §15.2); the final response follows."""
+
+    version: tuple[int, int]
+    status: int
+    reason: str
+    headers: CIMultiDictProxy[str]
+    raw: bytes = field(default=b"", repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Response(_RawFields):
+    """The head of a final response, or of a 101 (Switching Protocols) response.
+
+    ``reason`` and header values are decoded as UTF-8 with ``surrogateescape`` (undecodable bytes
+    survive as lone surrogates, so ``value.encode("utf-8", "surrogateescape")`` gives the wire
+    bytes back); names are ASCII tokens. ``keep_alive`` is whether the connection can carry
+    another exchange after this one (RFC 9112 §9.3); ``upgrade`` is whether the connection
+    switches protocols after this head (101, or 2xx to CONNECT); ``chunked`` whether the body
+    uses chunked framing; ``content_length`` the parsed Content-Length, if any.
+    """
+
+    version: tuple[int, int]
+    status: int
+    reason: str
+    headers: CIMultiDictProxy[str]
+    keep_alive: bool
+    upgrade: bool = False
+    chunked: bool = False
+    content_length: int | None = None
+    raw: bytes = field(default=b"", repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Request(_RawFields):
+    """The head of a request (server side).
+
+    ``upgrade`` is true for CONNECT and for requests asking to switch protocols
+    (``Connection: upgrade`` with an ``Upgrade`` field): after the message the parser stops and
+    hands back the remaining bytes in :class:`Upgraded`.
+    """
+
+    method: str
+    target: str
+    version: tuple[int, int]
+    headers: CIMultiDictProxy[str]
+    keep_alive: bool
+    upgrade: bool = False
+    chunked: bool = False
+    content_length: int | None = None
+    raw: bytes = field(default=b"", repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Data:
+    """A piece of body, with transfer and content codings removed.
+
+    ``chunk_end`` is true on the piece that completes an HTTP chunk of a chunked body (what
+    aiohttp's ``iter_chunks()`` reports as ``end_of_http_chunk``); always false otherwise.
+    """
+
+    data: bytes
+    chunk_end: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EndOfMessage(_RawFields):
+    """The message is complete; ``trailers`` holds the trailer section of a chunked body."""
+
+    trailers: CIMultiDictProxy[str] = field(default_factory=lambda: EMPTY_HEADERS)
+    raw: bytes = field(default=b"", repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Upgraded:
+    """The connection switched protocols; ``tail`` is the bytes received after the HTTP head.
+
+    The parser accepts no more data: hand ``tail`` and everything after it to the new protocol.
+    """
+
+    tail: bytes
+
+
+Event = InformationalResponse | Response | Request | Data | EndOfMessage | Upgraded

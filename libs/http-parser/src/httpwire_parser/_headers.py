@@ -1,0 +1,190 @@
+"""Field sections: validation, error location, CIMultiDict output and the framing rules.
+
+Everything that decides how a body is delimited (Content-Length, Transfer-Encoding, RFC 9112 §6)
+or whether a connection persists (Connection, RFC 9112 §9.3) lives here, so the request and
+response parsers apply one set of request-smuggling defences.
+"""
+
+from __future__ import annotations
+
+from multidict import CIMultiDict, CIMultiDictProxy, istr
+
+from ._abnf import FIELD_BLOCK_RE, FIELD_LINE_RE, FIELD_PREFIX_RE
+from .exceptions import (
+    ContentLengthError,
+    InvalidHeader,
+    LineTooLong,
+    RemoteProtocolError,
+    TooManyHeaders,
+    TransferEncodingError,
+)
+
+__all__: list[str] = []
+
+CONTENT_LENGTH = istr("Content-Length")
+TRANSFER_ENCODING = istr("Transfer-Encoding")
+CONNECTION = istr("Connection")
+CONTENT_ENCODING = istr("Content-Encoding")
+UPGRADE = istr("Upgrade")
+
+#: Largest accepted Content-Length or chunk size: 2**63 - 1, as llhttp.
+MAX_LENGTH = (1 << 63) - 1
+
+
+def describe_line_fault(buf: bytes, start: int, end: int) -> tuple[int, str]:
+    """Return (position, message) for the first bad byte of the field line ``buf[start:end]``."""
+    m = FIELD_PREFIX_RE.match(buf, start, end)
+    pos = m.end() if m is not None else start
+    colon_seen = buf.find(b":", start, pos) >= 0
+    if pos >= end:
+        return pos, "field line without a colon"
+    byte = buf[pos]
+    if colon_seen:
+        if byte == 0x0D:
+            return pos, "bare CR in a field value"
+        if byte == 0x0A:
+            return pos, "bare LF in a field value"
+        return pos, f"invalid control character {byte:#04x} in a field value"
+    if pos == start and byte in (0x20, 0x09):
+        return pos, "whitespace at the start of a field line (obs-fold is not accepted)"
+    if byte == 0x3A:
+        return pos, "empty field name"
+    if byte in (0x20, 0x09):
+        return pos, "whitespace in a field name or before the colon"
+    return pos, f"invalid character {byte:#04x} in a field name"
+
+
+def field_block_error(buf: bytes, start: int, end: int, origin: int) -> RemoteProtocolError:
+    """Locate the fault in the field lines ``buf[start:end]`` (which fail FIELD_BLOCK_RE)."""
+    i = start
+    while i < end:
+        nl = buf.find(b"\n", i, end)
+        if nl < 0:
+            nl = end
+        line_end = nl - 1 if nl > i and buf[nl - 1] == 0x0D else nl
+        if FIELD_LINE_RE.fullmatch(buf, i, line_end) is None:
+            pos, message = describe_line_fault(buf, i, line_end)
+            return InvalidHeader(message, origin + pos)
+        if nl < end and line_end == nl:
+            return InvalidHeader("bare LF ends a field line (CRLF required)", origin + nl)
+        i = nl + 1
+    return InvalidHeader("malformed field section", origin + start)
+
+
+def parse_fields(
+    buf: bytes,
+    start: int,
+    end: int,
+    origin: int,
+    max_field_size: int,
+    max_headers: int,
+) -> CIMultiDict[str]:
+    """Validate and parse the field lines ``buf[start:end]`` (each line ends with CRLF).
+
+    Values are OWS-stripped and decoded as UTF-8 with surrogateescape.
+    """
+    headers: CIMultiDict[str] = CIMultiDict()
+    if start == end:
+        return headers
+    if FIELD_BLOCK_RE.fullmatch(buf, start, end) is None:
+        raise field_block_error(buf, start, end, origin)
+    if end - start > max_field_size + 2:
+        check_line_sizes(buf, start, end, origin, max_field_size)
+    lines = buf[start : end - 2].decode("utf-8", "surrogateescape").split("\r\n")
+    if len(lines) > max_headers:
+        raise TooManyHeaders(f"more than {max_headers} field lines", origin + start)
+    add = headers.add
+    for line in lines:
+        name, _, value = line.partition(":")
+        add(name, value.strip(" \t"))
+    return headers
+
+
+def check_line_sizes(buf: bytes, start: int, end: int, origin: int, limit: int) -> None:
+    """Raise LineTooLong when a CRLF-terminated line in ``buf[start:end]`` exceeds *limit*."""
+    i = start
+    while i < end:
+        nl = buf.find(b"\r\n", i, end)
+        if nl < 0:
+            nl = end
+        if nl - i > limit:
+            raise LineTooLong(f"field line longer than {limit} bytes", origin + i + limit)
+        i = nl + 2
+
+
+def connection_tokens(headers: CIMultiDict[str]) -> set[str]:
+    """The lower-cased connection options (RFC 9110 §7.6.1) of every Connection field."""
+    values = headers.getall(CONNECTION, ())
+    tokens: set[str] = set()
+    for value in values:
+        for item in value.split(","):
+            item = item.strip(" \t").lower()
+            if item:
+                tokens.add(item)
+    return tokens
+
+
+def keep_alive_for(version: tuple[int, int], tokens: set[str]) -> bool:
+    """Whether the connection persists after this message (RFC 9112 §9.3)."""
+    if "close" in tokens:
+        return False
+    if version >= (1, 1):
+        return True
+    return "keep-alive" in tokens
+
+
+def parse_content_length(headers: CIMultiDict[str], origin: int) -> int | None:
+    """The single Content-Length value, or None; a repeat, a list or a non-number is an error.
+
+    RFC 9112 §6.3 (5) allows a recipient to reject any invalid or repeated Content-Length;
+    accepting ``1, 1`` invites disagreement between hops, so it is rejected too.
+    """
+    values = headers.getall(CONTENT_LENGTH, ())
+    if not values:
+        return None
+    if len(values) > 1:
+        raise ContentLengthError("more than one Content-Length field", origin)
+    value = values[0]
+    if not value or not value.isascii() or not value.isdigit():
+        raise ContentLengthError(f"invalid Content-Length {value!r}", origin)
+    if len(value) > 19 or int(value) > MAX_LENGTH:
+        raise ContentLengthError("Content-Length overflows 63 bits", origin)
+    return int(value)
+
+
+def transfer_codings(headers: CIMultiDict[str]) -> list[str] | None:
+    """The lower-cased transfer-coding names of all Transfer-Encoding fields, or None if absent."""
+    values = headers.getall(TRANSFER_ENCODING, ())
+    if not values:
+        return None
+    codings: list[str] = []
+    for value in values:
+        for item in value.split(","):
+            name = item.split(";", 1)[0].strip(" \t").lower()
+            if name:
+                codings.append(name)
+    return codings
+
+
+def chunked_framing(codings: list[str], origin: int, *, request: bool) -> bool:
+    """Decide from the transfer codings whether the body is chunked (RFC 9112 §6.1, §6.3).
+
+    ``chunked`` may appear once, as the final coding. In a request anything else cannot be
+    framed and is rejected; in a response a non-final or missing ``chunked`` means the body
+    runs until the connection closes.
+    """
+    count = codings.count("chunked")
+    if count > 1:
+        raise TransferEncodingError("chunked applied more than once", origin)
+    if codings and codings[-1] == "chunked":
+        return True
+    if request:
+        if count:
+            raise TransferEncodingError("chunked is not the final transfer coding", origin)
+        raise TransferEncodingError("a request's Transfer-Encoding must end with chunked", origin)
+    return False
+
+
+def frozen(headers: CIMultiDict[str]) -> CIMultiDictProxy[str]:
+    """A read-only view of *headers*."""
+    return CIMultiDictProxy(headers)

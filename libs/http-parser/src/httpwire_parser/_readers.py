@@ -1,0 +1,558 @@
+"""The incremental engine shared by both parsers: buffering, the state table and the body readers.
+
+House rules:
+- A reader is ``(buf, pos, events) -> new pos``; it returns -1 when it needs more bytes, and the
+  bytes from ``pos`` on are then kept (and only those: everything before ``pos`` was consumed).
+- ``READERS`` below maps each state to its reader; framing is chosen once, when a head completes.
+- No per-byte Python loops on the hot path: heads are found with ``bytes.find`` and validated by
+  one regex over the whole field section; bodies are sliced.
+- While a head is incomplete, its complete lines are validated as they arrive (remembering where
+  the last check stopped), so garbage is rejected early and byte-at-a-time feeding stays linear.
+- After any error the parser is unusable: every later call raises ParserStateError.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from multidict import CIMultiDictProxy
+
+from ._abnf import CHUNK_LINE_RE, CHUNK_PREFIX_RE, FIELD_BLOCK_RE, FIELD_PREFIX_RE
+from ._decoders import ContentDecoder
+from ._events import EMPTY_HEADERS, Data, EndOfMessage, Event, Upgraded
+from ._headers import (
+    CONTENT_ENCODING,
+    MAX_LENGTH,
+    describe_line_fault,
+    field_block_error,
+    frozen,
+    parse_fields,
+)
+from .exceptions import (
+    BadStatusLine,
+    ContentLengthError,
+    DataAfterClose,
+    HttpParserError,
+    IncompleteMessage,
+    InvalidHeader,
+    LineTooLong,
+    ParserStateError,
+    RemoteProtocolError,
+    TooManyHeaders,
+    TransferEncodingError,
+)
+
+__all__: list[str] = []
+
+# Parser states; each indexes the reader table.
+HEAD: Final = 0
+FIXED: Final = 1
+CHUNK_SIZE: Final = 2
+CHUNK_DATA: Final = 3
+CHUNK_CRLF: Final = 4
+TRAILERS: Final = 5
+UNTIL_EOF: Final = 6
+CLOSED: Final = 7
+SWITCHING: Final = 8
+# Terminal states (no reader): >= UPGRADED.
+UPGRADED: Final = 9
+FAILED: Final = 10
+FINISHED: Final = 11
+
+_END_OF_MESSAGE: Final = EndOfMessage()
+_CONTENT_LENGTH_LINE_RE: Final = re.compile(
+    rb"^content-length:([^\r\n]*)\r\n", re.IGNORECASE | re.MULTILINE
+)
+_HEXDIGITS: Final = frozenset(b"0123456789abcdefABCDEF")
+
+_TERMINAL_REASON = {
+    UPGRADED: "the connection switched protocols; hand later bytes to the new protocol",
+    FAILED: "the parser failed earlier; its state is no longer meaningful",
+    FINISHED: "feed_eof() was called; the stream is over",
+}
+
+
+class BaseParser:
+    """State and readers shared by :class:`ResponseParser` and :class:`RequestParser`."""
+
+    __slots__ = (
+        "_auto_decompress",
+        "_checked",
+        "_cl_seen",
+        "_decoder",
+        "_fed",
+        "_keep_alive",
+        "_lines",
+        "_max_decompressed_size",
+        "_max_field_size",
+        "_max_head_size",
+        "_max_headers",
+        "_max_line_size",
+        "_max_trailer_size",
+        "_origin",
+        "_pending",
+        "_piece_size",
+        "_readers",
+        "_remaining",
+        "_start_prefix_re",
+        "_state",
+        "_upgrade_after",
+    )
+
+    def __init__(
+        self,
+        *,
+        max_line_size: int,
+        max_field_size: int,
+        max_headers: int,
+        max_trailer_size: int,
+        auto_decompress: bool,
+        max_decompressed_size: int | None,
+        decompress_piece_size: int,
+        start_prefix_re: re.Pattern[bytes],
+    ) -> None:
+        for name, value in (
+            ("max_line_size", max_line_size),
+            ("max_field_size", max_field_size),
+            ("max_headers", max_headers),
+            ("max_trailer_size", max_trailer_size),
+            ("decompress_piece_size", decompress_piece_size),
+        ):
+            if value < 1:
+                raise ValueError(f"{name} must be positive, got {value}")
+        self._max_line_size = max_line_size
+        self._max_field_size = max_field_size
+        self._max_headers = max_headers
+        self._max_trailer_size = max_trailer_size
+        self._max_head_size = max_line_size + 4 + max_headers * (max_field_size + 2)
+        self._auto_decompress = auto_decompress
+        self._max_decompressed_size = max_decompressed_size
+        self._piece_size = decompress_piece_size
+        self._start_prefix_re = start_prefix_re
+        self._state: int = HEAD
+        self._pending = bytearray()
+        self._fed = 0
+        self._origin = 0
+        self._checked = 0
+        self._lines = 0
+        self._cl_seen = False
+        self._remaining = 0
+        self._keep_alive = True
+        self._upgrade_after = False
+        self._decoder: ContentDecoder | None = None
+        self._readers = (
+            self._read_head,
+            self._read_fixed,
+            self._read_chunk_size,
+            self._read_chunk_data,
+            self._read_chunk_crlf,
+            self._read_trailers,
+            self._read_until_eof,
+            self._read_closed,
+            self._read_switching,
+        )
+
+    # -- public driving API -------------------------------------------------------------------
+
+    def feed(self, data: bytes) -> list[Event]:
+        """Parse the next bytes of the stream and return the events they complete.
+
+        Any split of the stream gives the same heads, trailers and end-of-message events, and the
+        same body bytes (possibly in different :class:`Data` pieces).
+        """
+        state = self._state
+        if state >= UPGRADED:
+            raise ParserStateError(f"feed() refused: {_TERMINAL_REASON[state]}")
+        events: list[Event] = []
+        pending = self._pending
+        try:
+            if pending:
+                origin = self._fed - len(pending)
+                self._fed += len(data)
+                self._origin = origin
+                pending += data
+                if state == HEAD:
+                    if pending.find(b"\r\n\r\n", max(0, self._checked - 2)) < 0:
+                        self._head_incomplete(pending, 0, len(pending))
+                        return events
+                elif state == TRAILERS:
+                    if (
+                        not pending.startswith(b"\r\n")
+                        and pending.find(b"\r\n\r\n", max(0, self._checked - 2)) < 0
+                    ):
+                        self._head_incomplete(pending, 0, len(pending))
+                        return events
+                elif state == CHUNK_SIZE and pending.find(b"\n") < 0:
+                    self._chunk_line_incomplete(pending, 0, len(pending))
+                    return events
+                buf = bytes(pending)
+                pending.clear()
+            else:
+                self._origin = self._fed
+                self._fed += len(data)
+                buf = bytes(data)
+            n = len(buf)
+            pos = 0
+            readers = self._readers
+            while pos < n:
+                new = readers[self._state](buf, pos, events)
+                if new < 0:
+                    self._pending = bytearray(memoryview(buf)[pos:])
+                    self._origin += pos
+                    break
+                pos = new
+            if self._state == SWITCHING:
+                self._read_switching(buf, n, events)
+        except HttpParserError as exc:
+            self._fail(exc, events)
+            raise
+        except (
+            ValueError,
+            IndexError,
+            UnicodeError,
+            OverflowError,
+        ) as exc:  # pragma: no cover - safety net
+            err = RemoteProtocolError(f"malformed message ({type(exc).__name__}: {exc})")
+            self._fail(err, events)
+            raise err from exc
+        return events
+
+    def feed_eof(self) -> list[Event]:
+        """Tell the parser the peer closed the connection; returns the events this completes.
+
+        A body delimited by the connection close ends here. EOF inside a head, a Content-Length
+        body or a chunked body raises :class:`IncompleteMessage`; EOF between messages is clean.
+        """
+        state = self._state
+        if state >= UPGRADED:
+            raise ParserStateError(f"feed_eof() refused: {_TERMINAL_REASON[state]}")
+        events: list[Event] = []
+        try:
+            at = self._fed
+            if state == UNTIL_EOF:
+                self._finish_message(events, EMPTY_HEADERS, b"")
+            elif state == HEAD:
+                if self._pending:
+                    raise IncompleteMessage("connection closed inside a message head", at)
+            elif state != CLOSED:
+                what = "a Content-Length body" if state == FIXED else "a chunked body"
+                raise IncompleteMessage(f"connection closed inside {what}", at)
+        except HttpParserError as exc:
+            self._fail(exc, events)
+            raise
+        self._state = FINISHED
+        self._pending = bytearray()
+        return events
+
+    @property
+    def buffered(self) -> int:
+        """How many received bytes are held back waiting for the rest of a line or head."""
+        return len(self._pending)
+
+    def _fail(self, exc: HttpParserError, events: list[Event]) -> None:
+        self._state = FAILED
+        self._pending = bytearray()
+        self._decoder = None
+        exc.events = events
+
+    # -- hooks for the request and response parsers --------------------------------------------
+
+    def _on_head(self, buf: bytes, pos: int, nl: int, end: int, events: list[Event]) -> int:
+        """Parse the head ``buf[pos:end + 4]`` (start line ends at *nl*), emit it, set framing."""
+        raise NotImplementedError
+
+    def _start_line_error(self, buf: bytes, start: int, end: int) -> HttpParserError | None:
+        """The error for the complete start line ``buf[start:end]``, or None if it is valid."""
+        raise NotImplementedError
+
+    def _message_complete(self) -> None:
+        """Called after each EndOfMessage."""
+
+    # -- heads ---------------------------------------------------------------------------------
+
+    def _read_head(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        n = len(buf)
+        # RFC 9112 §2.2: empty lines before a message are ignored.
+        byte = buf[pos]
+        while byte == 13 or byte == 10:
+            pos += 1
+            if pos == n:
+                return pos
+            byte = buf[pos]
+        end = buf.find(b"\r\n\r\n", pos + (self._checked - 2 if self._checked > 2 else 0))
+        if end < 0:
+            self._head_incomplete(buf, pos, n)
+            return -1
+        self._checked = 0
+        self._lines = 0
+        self._cl_seen = False
+        nl = buf.find(b"\r\n", pos, end + 2)
+        if nl - pos > self._max_line_size:
+            raise LineTooLong(
+                f"start line longer than {self._max_line_size} bytes", self._origin + pos
+            )
+        return self._on_head(buf, pos, nl, end, events)
+
+    def _head_incomplete(self, buf: bytes | bytearray, start: int, n: int) -> None:
+        """Validate what has arrived of a head (or trailer section) that is not complete yet."""
+        origin = self._origin
+        i = start + self._checked
+        lines = self._lines
+        if lines == 0:
+            nl = buf.find(b"\n", i, n)
+            if nl < 0:
+                tail_end = n - 1 if buf[n - 1] == 13 else n
+                m = self._start_prefix_re.match(buf, i, tail_end)
+                if m is None or m.end() != tail_end:
+                    bad = m.end() if m is not None else i
+                    raise self._bad_start_line(
+                        f"invalid byte {buf[bad]:#04x} in the start line", origin + bad
+                    )
+                if n - i > self._max_line_size + 1:
+                    raise LineTooLong(
+                        f"start line longer than {self._max_line_size} bytes", origin + i
+                    )
+                return
+            line = bytes(buf[i:nl])
+            if not line.endswith(b"\r"):
+                raise self._bad_start_line(
+                    "bare LF ends the start line (CRLF required)", origin + nl
+                )
+            err = self._start_line_error(line, 0, len(line) - 1)
+            if err is not None:
+                if err.position is not None:
+                    err.position += origin + i
+                raise err
+            i = nl + 1
+            lines = 1
+        last = buf.rfind(b"\n", i, n)
+        if last >= 0:
+            if FIELD_BLOCK_RE.fullmatch(buf, i, last + 1) is None:
+                raise field_block_error(bytes(buf), i, last + 1, origin)
+            self._early_content_length(buf, i, last + 1)
+            lines += buf.count(b"\n", i, last + 1)
+            if lines - 1 > self._max_headers:
+                raise TooManyHeaders(f"more than {self._max_headers} field lines", origin + last)
+            i = last + 1
+        if n > i:
+            tail_end = n - 1 if buf[n - 1] == 13 else n
+            m = FIELD_PREFIX_RE.match(buf, i, tail_end)
+            if m is None or m.end() != tail_end:
+                bad, message = describe_line_fault(bytes(buf), i, tail_end)
+                raise InvalidHeader(message, origin + bad)
+            if n - i > self._max_field_size + 1:
+                raise LineTooLong(
+                    f"field line longer than {self._max_field_size} bytes", origin + i
+                )
+        if n - start > self._max_head_size:
+            raise LineTooLong("header section too large", origin + n)
+        self._checked = i - start
+        self._lines = lines
+
+    def _early_content_length(self, buf: bytes | bytearray, start: int, end: int) -> None:
+        """Reject a bad or repeated Content-Length as soon as its line arrives (llhttp does too)."""
+        for m in _CONTENT_LENGTH_LINE_RE.finditer(buf, start, end):
+            if self._cl_seen:
+                raise ContentLengthError(
+                    "more than one Content-Length field", self._origin + m.start()
+                )
+            self._cl_seen = True
+            value = m.group(1).strip(b" \t")
+            if not value.isdigit() or len(value) > 19 or int(value) > MAX_LENGTH:
+                raise ContentLengthError(
+                    f"invalid Content-Length {bytes(value)!r}", self._origin + m.start(1)
+                )
+
+    def _bad_start_line(self, message: str, position: int) -> HttpParserError:
+        return BadStatusLine(message, position)
+
+    # -- bodies --------------------------------------------------------------------------------
+
+    def _setup_decoder(self, headers: CIMultiDictProxy[str]) -> None:
+        """Install a content decoder when auto-decompression applies to this body."""
+        values = headers.getall(CONTENT_ENCODING, ())
+        if values and self._auto_decompress:
+            self._decoder = ContentDecoder.create(
+                ",".join(values), piece_size=self._piece_size, max_size=self._max_decompressed_size
+            )
+        else:
+            self._decoder = None
+
+    def _emit_decoded(self, events: list[Event], piece: bytes, chunk_end: bool) -> None:
+        decoder = self._decoder
+        assert decoder is not None
+        last: bytes | None = None
+        for out in decoder.decode(piece):
+            if last is not None:
+                events.append(Data(last, False))
+            last = out
+        if last is not None:
+            events.append(Data(last, chunk_end))
+        elif chunk_end:
+            events.append(Data(b"", True))
+
+    def _finish_message(
+        self, events: list[Event], trailers: CIMultiDictProxy[str], raw: bytes
+    ) -> None:
+        self._cl_seen = False
+        decoder = self._decoder
+        if decoder is not None:
+            self._decoder = None
+            decoder.finish()
+        events.append(_END_OF_MESSAGE if not raw else EndOfMessage(trailers, raw))
+        self._message_complete()
+        if self._upgrade_after:
+            self._upgrade_after = False
+            self._state = SWITCHING
+        else:
+            self._state = HEAD if self._keep_alive else CLOSED
+
+    def _read_fixed(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        n = len(buf)
+        remaining = self._remaining
+        end = pos + remaining
+        if end > n:
+            end = n
+        piece = buf if pos == 0 and end == n else buf[pos:end]
+        if self._decoder is None:
+            events.append(Data(piece))
+        else:
+            self._emit_decoded(events, piece, False)
+        remaining -= end - pos
+        self._remaining = remaining
+        if remaining == 0:
+            self._finish_message(events, EMPTY_HEADERS, b"")
+        return end
+
+    def _read_until_eof(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        piece = buf if pos == 0 else buf[pos:]
+        if self._decoder is None:
+            events.append(Data(piece))
+        else:
+            self._emit_decoded(events, piece, False)
+        return len(buf)
+
+    def _read_chunk_size(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        m = CHUNK_LINE_RE.match(buf, pos)
+        if m is None:
+            nl = buf.find(b"\n", pos)
+            if nl >= 0:
+                raise self._chunk_line_error(buf, pos, nl)
+            self._chunk_line_incomplete(buf, pos, len(buf))
+            return -1
+        size = int(m.group(1), 16)
+        pos = m.end()
+        if size == 0:
+            self._state = TRAILERS
+            self._checked = 0
+            self._lines = 1
+            return pos
+        end = pos + size
+        if end + 2 <= len(buf):
+            # Fast path: the whole chunk and its CRLF are here.
+            if buf[end] != 13 or buf[end + 1] != 10:
+                raise TransferEncodingError("chunk data not followed by CRLF", self._origin + end)
+            if self._decoder is None:
+                events.append(Data(buf[pos:end], True))
+            else:
+                self._emit_decoded(events, buf[pos:end], True)
+            return end + 2
+        self._remaining = size
+        self._state = CHUNK_DATA
+        return pos
+
+    def _chunk_line_error(self, buf: bytes, pos: int, nl: int) -> HttpParserError:
+        m = CHUNK_PREFIX_RE.match(buf, pos, nl)
+        bad = m.end() if m is not None else pos
+        at = self._origin + bad
+        if bad == pos:
+            return TransferEncodingError("missing or invalid chunk size", at)
+        if bad - pos == 16 and buf[bad] in _HEXDIGITS:
+            return TransferEncodingError("chunk size longer than 16 hex digits", at)
+        if bad + 1 == nl and buf[bad] == 13:
+            return TransferEncodingError("invalid chunk extension", at)
+        return TransferEncodingError(f"invalid byte {buf[bad]:#04x} in a chunk line", at)
+
+    def _chunk_line_incomplete(self, buf: bytes | bytearray, pos: int, n: int) -> None:
+        tail_end = n - 1 if buf[n - 1] == 13 else n
+        m = CHUNK_PREFIX_RE.match(buf, pos, tail_end)
+        if m is None or m.end() != tail_end:
+            bad = m.end() if m is not None else pos
+            raise TransferEncodingError(
+                f"invalid byte {buf[bad]:#04x} in a chunk line", self._origin + bad
+            )
+        if n - pos > self._max_line_size:
+            raise LineTooLong(
+                f"chunk line longer than {self._max_line_size} bytes", self._origin + pos
+            )
+
+    def _read_chunk_data(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        n = len(buf)
+        remaining = self._remaining
+        end = pos + remaining
+        if end > n:
+            end = n
+        piece = buf if pos == 0 and end == n else buf[pos:end]
+        remaining -= end - pos
+        self._remaining = remaining
+        if remaining == 0:
+            self._state = CHUNK_CRLF
+        if self._decoder is None:
+            events.append(Data(piece, remaining == 0))
+        else:
+            self._emit_decoded(events, piece, remaining == 0)
+        return end
+
+    def _read_chunk_crlf(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        if buf[pos] != 13:
+            raise TransferEncodingError("chunk data not followed by CRLF", self._origin + pos)
+        if pos + 1 == len(buf):
+            return -1
+        if buf[pos + 1] != 10:
+            raise TransferEncodingError("chunk data not followed by CRLF", self._origin + pos + 1)
+        self._state = CHUNK_SIZE
+        return pos + 2
+
+    def _read_trailers(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        n = len(buf)
+        if buf.startswith(b"\r\n", pos):
+            self._finish_message(events, EMPTY_HEADERS, b"")
+            return pos + 2
+        end = buf.find(b"\r\n\r\n", pos + (self._checked - 2 if self._checked > 2 else 0))
+        if end < 0:
+            if n - pos > self._max_trailer_size:
+                raise LineTooLong(
+                    f"trailer section longer than {self._max_trailer_size} bytes",
+                    self._origin + pos,
+                )
+            self._head_incomplete(buf, pos, n)
+            return -1
+        if end + 2 - pos > self._max_trailer_size:
+            raise LineTooLong(
+                f"trailer section longer than {self._max_trailer_size} bytes", self._origin + pos
+            )
+        self._checked = 0
+        self._lines = 0
+        fields = parse_fields(
+            buf, pos, end + 2, self._origin, self._max_field_size, self._max_headers
+        )
+        self._finish_message(events, frozen(fields), buf[pos:end])
+        return end + 4
+
+    def _read_closed(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        n = len(buf)
+        while pos < n:
+            byte = buf[pos]
+            if byte != 13 and byte != 10:
+                raise DataAfterClose(
+                    "data after a message that closes the connection", self._origin + pos
+                )
+            pos += 1
+        return pos
+
+    def _read_switching(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        events.append(Upgraded(buf[pos:]))
+        self._state = UPGRADED
+        self._pending = bytearray()
+        return len(buf)

@@ -1,0 +1,121 @@
+"""RequestParser: the server side, bytes from the client in, request events out."""
+
+from __future__ import annotations
+
+from ._abnf import REQUEST_LINE_RE, REQUEST_PREFIX_RE
+from ._events import Event, Request
+from ._headers import (
+    UPGRADE,
+    chunked_framing,
+    connection_tokens,
+    frozen,
+    keep_alive_for,
+    parse_content_length,
+    parse_fields,
+    transfer_codings,
+)
+from ._readers import _END_OF_MESSAGE, CHUNK_SIZE, CLOSED, FIXED, HEAD, SWITCHING, BaseParser
+from .exceptions import BadRequestLine, HttpParserError, InvalidHeader, TransferEncodingError
+
+__all__ = ["RequestParser"]
+
+
+class RequestParser(BaseParser):
+    """Incremental, strict HTTP/1.1 request parser (RFC 9112) for servers, with no I/O of its own.
+
+    Feed it what the client sends; it returns a :class:`Request` head, :class:`Data` pieces and
+    :class:`EndOfMessage` per request, pipelined requests one after another. A request body is
+    framed only by Content-Length or a final ``chunked`` transfer coding; anything ambiguous
+    (both, a non-final ``chunked``, an unknown coding) is rejected, as are HTTP/1.1 requests
+    without exactly one Host field (RFC 9112 §3.2). CONNECT, and requests that ask to upgrade
+    (``Connection: upgrade`` plus ``Upgrade``), end with :class:`Upgraded` after their message;
+    a server that declines the upgrade feeds ``Upgraded.tail`` to a new parser.
+
+    ``auto_decompress`` (off by default for servers) decodes a compressed request body.
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        *,
+        max_line_size: int = 8190,
+        max_field_size: int = 8190,
+        max_headers: int = 128,
+        max_trailer_size: int = 8190,
+        auto_decompress: bool = False,
+        max_decompressed_size: int | None = 1 << 30,
+        decompress_piece_size: int = 1 << 16,
+    ) -> None:
+        super().__init__(
+            max_line_size=max_line_size,
+            max_field_size=max_field_size,
+            max_headers=max_headers,
+            max_trailer_size=max_trailer_size,
+            auto_decompress=auto_decompress,
+            max_decompressed_size=max_decompressed_size,
+            decompress_piece_size=decompress_piece_size,
+            start_prefix_re=REQUEST_PREFIX_RE,
+        )
+
+    def _bad_start_line(self, message: str, position: int) -> HttpParserError:
+        return BadRequestLine(message, position)
+
+    def _start_line_error(self, buf: bytes, start: int, end: int) -> HttpParserError | None:
+        m = REQUEST_LINE_RE.fullmatch(buf, start, end)
+        if m is None:
+            pm = REQUEST_PREFIX_RE.match(buf, start, end)
+            bad = pm.end() if pm is not None else start
+            return BadRequestLine("malformed request line", bad)
+        if m.group(3) != b"1":
+            return BadRequestLine("unsupported HTTP version", m.start(3))
+        return None
+
+    def _on_head(self, buf: bytes, pos: int, nl: int, end: int, events: list[Event]) -> int:
+        origin = self._origin
+        m = REQUEST_LINE_RE.fullmatch(buf, pos, nl)
+        if m is None or m.group(3) != b"1":
+            err = self._start_line_error(buf, pos, nl)
+            assert err is not None
+            assert err.position is not None
+            err.position += origin
+            raise err
+        method = m.group(1).decode("ascii")
+        target = m.group(2).decode("ascii")
+        version = (1, buf[nl - 1] - 48)
+        headers = parse_fields(
+            buf, nl + 2, end + 2, origin, self._max_field_size, self._max_headers
+        )
+        raw = buf[nl + 2 : end]
+        fields_at = origin + nl + 2
+        hosts = headers.getall("Host", ())
+        if len(hosts) > 1 or (version >= (1, 1) and not hosts):
+            raise InvalidHeader("an HTTP/1.1 request needs exactly one Host field", fields_at)
+        codings = transfer_codings(headers)
+        length = parse_content_length(headers, fields_at)
+        if codings is not None and length is not None:
+            raise TransferEncodingError(
+                "both Transfer-Encoding and Content-Length (RFC 9112 §6.3)", fields_at
+            )
+        tokens = connection_tokens(headers)
+        keep_alive = keep_alive_for(version, tokens)
+        chunked = codings is not None and chunked_framing(codings, fields_at, request=True)
+        if chunked and version < (1, 1):
+            keep_alive = False
+        connect = method == "CONNECT"
+        upgrade = connect or ("upgrade" in tokens and UPGRADE in headers)
+        proxy = frozen(headers)
+        events.append(
+            Request(method, target, version, proxy, keep_alive, upgrade, chunked, length, raw)
+        )
+        self._keep_alive = keep_alive
+        after = end + 4
+        if connect or (not chunked and not length):
+            events.append(_END_OF_MESSAGE)
+            self._state = SWITCHING if upgrade else (HEAD if keep_alive else CLOSED)
+            return after
+        self._upgrade_after = upgrade
+        self._setup_decoder(proxy)
+        self._remaining = length or 0
+        self._state = CHUNK_SIZE if chunked else FIXED
+        return after

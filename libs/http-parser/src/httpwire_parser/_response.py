@@ -1,0 +1,165 @@
+"""ResponseParser: the client side, bytes from the server in, response events out."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from ._abnf import STATUS_LINE_RE, STATUS_PREFIX_RE
+from ._events import Event, InformationalResponse, Response
+from ._headers import (
+    chunked_framing,
+    connection_tokens,
+    frozen,
+    keep_alive_for,
+    parse_content_length,
+    parse_fields,
+    transfer_codings,
+)
+from ._readers import (
+    _END_OF_MESSAGE,
+    CHUNK_SIZE,
+    CLOSED,
+    FIXED,
+    HEAD,
+    SWITCHING,
+    UNTIL_EOF,
+    BaseParser,
+)
+from .exceptions import BadStatusLine, HttpParserError, TransferEncodingError
+
+__all__ = ["ResponseParser"]
+
+_NO_BODY_STATUS = frozenset({204, 304})
+
+
+class ResponseParser(BaseParser):
+    """Incremental, strict HTTP/1.1 response parser (RFC 9112), with no I/O of its own.
+
+    Tell it the method of each request whose response is expected with :meth:`expect` (a queue,
+    so pipelined requests are matched in order; an empty queue means GET), then pass every byte
+    received to :meth:`feed` and the end of the stream to :meth:`feed_eof`. Both return events:
+    :class:`InformationalResponse` for 1xx interim responses, then per response a
+    :class:`Response`, :class:`Data` pieces and :class:`EndOfMessage`; a 101 or a 2xx to CONNECT
+    ends with :class:`Upgraded` carrying the bytes that follow the head.
+
+    Limits: ``max_line_size`` bounds the status line and chunk lines, ``max_field_size`` each
+    field line, ``max_headers`` the number of field lines per section, ``max_trailer_size`` the
+    trailer section. With ``auto_decompress`` the body is decoded per Content-Encoding in pieces
+    of at most ``decompress_piece_size`` bytes, and :class:`DecompressionLimitError` is raised
+    once the decoded body passes ``max_decompressed_size`` (None: no limit).
+    """
+
+    __slots__ = ("_methods",)
+
+    def __init__(
+        self,
+        *,
+        max_line_size: int = 8190,
+        max_field_size: int = 8190,
+        max_headers: int = 128,
+        max_trailer_size: int = 8190,
+        auto_decompress: bool = True,
+        max_decompressed_size: int | None = 1 << 30,
+        decompress_piece_size: int = 1 << 16,
+    ) -> None:
+        super().__init__(
+            max_line_size=max_line_size,
+            max_field_size=max_field_size,
+            max_headers=max_headers,
+            max_trailer_size=max_trailer_size,
+            auto_decompress=auto_decompress,
+            max_decompressed_size=max_decompressed_size,
+            decompress_piece_size=decompress_piece_size,
+            start_prefix_re=STATUS_PREFIX_RE,
+        )
+        self._methods: deque[str] = deque()
+
+    def expect(self, method: str) -> None:
+        """Queue the method of a request sent on this connection, to parse its response right.
+
+        HEAD responses have no body; a 2xx to CONNECT switches the connection to a tunnel.
+        """
+        self._methods.append(method.upper())
+
+    def _start_line_error(self, buf: bytes, start: int, end: int) -> HttpParserError | None:
+        m = STATUS_LINE_RE.fullmatch(buf, start, end)
+        if m is None:
+            pm = STATUS_PREFIX_RE.match(buf, start, end)
+            bad = pm.end() if pm is not None else start
+            if bad < end and buf[bad] == 13:
+                return BadStatusLine("bare CR in the status line", bad)
+            return BadStatusLine("malformed status line", bad)
+        major = buf[start + 5] - 48
+        minor = buf[start + 7] - 48
+        if major != 1 and (major, minor) != (0, 9):
+            return BadStatusLine(f"unsupported HTTP version {major}.{minor}", start + 5)
+        return None
+
+    def _on_head(self, buf: bytes, pos: int, nl: int, end: int, events: list[Event]) -> int:
+        origin = self._origin
+        m = STATUS_LINE_RE.fullmatch(buf, pos, nl)
+        major = buf[pos + 5] - 48
+        if m is None or (major != 1 and buf[pos + 5 : pos + 8] != b"0.9"):
+            err = self._start_line_error(buf, pos, nl)
+            assert err is not None
+            assert err.position is not None
+            err.position += origin
+            raise err
+        version = (major, buf[pos + 7] - 48)
+        status = (buf[pos + 9] - 48) * 100 + (buf[pos + 10] - 48) * 10 + buf[pos + 11] - 48
+        reason_bytes = m.group(4)
+        reason = reason_bytes.decode("utf-8", "surrogateescape") if reason_bytes else ""
+        headers = parse_fields(
+            buf, nl + 2, end + 2, origin, self._max_field_size, self._max_headers
+        )
+        raw = buf[nl + 2 : end]
+        after = end + 4
+        if status < 200 and status != 101:
+            events.append(InformationalResponse(version, status, reason, frozen(headers), raw))
+            return after
+        methods = self._methods
+        method = methods.popleft() if methods else "GET"
+        codings = transfer_codings(headers)
+        length = parse_content_length(headers, origin + nl + 2)
+        if codings is not None and length is not None:
+            raise TransferEncodingError(
+                "both Transfer-Encoding and Content-Length (RFC 9112 §6.3)", origin + nl + 2
+            )
+        keep_alive = keep_alive_for(version, connection_tokens(headers))
+        if status == 101 or (method == "CONNECT" and status < 300):
+            events.append(
+                Response(version, status, reason, frozen(headers), False, True, False, length, raw)
+            )
+            events.append(_END_OF_MESSAGE)
+            self._state = SWITCHING
+            return after
+        chunked = False
+        if method == "HEAD" or status in _NO_BODY_STATUS:
+            state = HEAD
+        elif codings is not None:
+            chunked = chunked_framing(codings, origin + nl + 2, request=False)
+            if chunked:
+                state = CHUNK_SIZE
+                if version < (1, 1):
+                    keep_alive = False
+            else:
+                state = UNTIL_EOF
+                keep_alive = False
+        elif length is not None:
+            state = FIXED if length else HEAD
+        else:
+            state = UNTIL_EOF
+            keep_alive = False
+        proxy = frozen(headers)
+        events.append(
+            Response(version, status, reason, proxy, keep_alive, False, chunked, length, raw)
+        )
+        self._keep_alive = keep_alive
+        if state == HEAD:
+            events.append(_END_OF_MESSAGE)
+            self._state = HEAD if keep_alive else CLOSED
+            return after
+        self._setup_decoder(proxy)
+        self._remaining = length or 0
+        self._state = state
+        return after
