@@ -126,12 +126,17 @@ def start_server(module: str, *args: str) -> Iterator[ServerProcess]:
             process.stdout.close()
 
 
+def _resolve(stop: asyncio.Future[None]) -> None:
+    if not stop.done():
+        stop.set_result(None)
+
+
 def exit_on_stdin_eof(loop: asyncio.AbstractEventLoop, stop: asyncio.Future[None]) -> None:
     """In a server: resolve ``stop`` when the parent closes our standard input (or dies)."""
 
     def watch() -> None:
         with contextlib.suppress(OSError, ValueError):
             sys.stdin.buffer.read()
-        loop.call_soon_threadsafe(lambda: stop.done() or stop.set_result(None))
+        loop.call_soon_threadsafe(_resolve, stop)
 
     threading.Thread(target=watch, daemon=True).start()

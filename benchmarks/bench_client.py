@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import traceback
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from benchmarks._clients import POOL_SIZE, ClientAdapter, adapter_factories
@@ -28,9 +28,12 @@ _FALLBACK_BASELINES = ("aiohttp", "floor")
 
 
 def _runner(
-    loop: asyncio.AbstractEventLoop, make: Callable[[], Coroutine[Any, Any, list[Any]]]
+    loop: asyncio.AbstractEventLoop, make: Callable[[], Awaitable[list[Any]]]
 ) -> Callable[[], object]:
-    return lambda: loop.run_until_complete(make())
+    async def call() -> list[Any]:
+        return await make()
+
+    return lambda: loop.run_until_complete(call())
 
 
 def _expect_all(expected: object, count: int) -> Callable[[object], None]:

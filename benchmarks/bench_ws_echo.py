@@ -136,7 +136,8 @@ class PicowsWs:
         self.listener.waiter = asyncio.get_running_loop().create_future()
         if isinstance(message, str):
             self.transport.send(self._text, message.encode())
-            return (await self.listener.waiter).decode()
+            text: bytes = await self.listener.waiter
+            return text.decode()
         self.transport.send(self._binary, message)
         reply: bytes = await self.listener.waiter
         return reply
