@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import AREAS
-from benchmarks._harness import Result, Table, results_since, write_json
+from benchmarks._harness import Result, Table, render_rst, results_since, write_json
 
 __all__ = ["machine_facts", "main"]
 
@@ -114,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         help="write the results here (default: benchmarks/results/<timestamp>.json)",
     )
     parser.add_argument("--no-json", action="store_true", help="do not write a JSON record")
+    parser.add_argument(
+        "--rst", type=Path, default=None, help="also write the tables as reST list-tables here"
+    )
     args = parser.parse_args(argv)
     unknown = [area for area in args.areas if area not in AREAS]
     if unknown:
@@ -149,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         path = args.json or _RESULTS_DIR / f"{stamp}{'-quick' if args.quick else ''}.json"
         write_json(path, tables, {"quick": args.quick, "machine": facts, "areas": statuses})
         print(f"  results written to {path}")
+    if args.rst is not None:
+        args.rst.parent.mkdir(parents=True, exist_ok=True)
+        args.rst.write_text(render_rst(tables), encoding="utf-8")
+        print(f"  reST tables written to {args.rst}")
     failed = [area for area, info in statuses.items() if info["status"] != "ok"]
     if failed:
         print(f"  not ok: {', '.join(failed)}")

@@ -29,6 +29,7 @@ __all__ = [
     "Table",
     "compare",
     "note",
+    "render_rst",
     "report",
     "results_since",
     "settings_for",
@@ -244,7 +245,8 @@ def _format_rate(rate: float) -> str:
     return f"{rate:,.0f}" if rate >= 100 else f"{rate:.1f}"
 
 
-def _print_table(result: Result) -> None:
+def _result_cells(result: Result) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of a timing table, formatted (an error row says ERROR and why)."""
     scale = _UNITS[result.unit]
     label = _UNIT_LABELS[result.unit]
     base = result.baseline or "-"
@@ -258,7 +260,7 @@ def _print_table(result: Result) -> None:
     lines: list[list[str]] = []
     for row in result.rows:
         if row.error is not None:
-            lines.append([row.name, "ERROR", row.error, "", ""])
+            lines.append([row.name, f"ERROR: {row.error}", "", "", ""])
             continue
         if row.name == result.baseline:
             ratio = "1.00 (baseline)"
@@ -275,26 +277,44 @@ def _print_table(result: Result) -> None:
                 ratio,
             ]
         )
-    measured = [header, *(cells for cells in lines if cells[1] != "ERROR")]
-    widths = [max(len(cells[i]) for cells in measured) for i in range(5)]
+    return header, lines
+
+
+def _print_table(result: Result) -> None:
+    header, lines = _result_cells(result)
     print(f"\n{result.title}", flush=True)
     print(f"  baseline: {result.baseline_note}; {result.rounds} rounds", flush=True)
-    numeric = (False, True, True, True, False)
-
-    def fmt(cells: list[str]) -> str:
-        parts = []
-        for cell, width, right in zip(cells, widths, numeric, strict=True):
-            parts.append(cell.rjust(width) if right else cell.ljust(width))
-        return "  " + " | ".join(parts).rstrip()
-
-    print(fmt(header))
-    print("  " + "-+-".join("-" * w for w in widths))
+    measured = [cells for cells in lines if not cells[1].startswith("ERROR")]
+    _print_rows(header, measured, (False, True, True, True, False))
     for cells in lines:
-        if cells[1] == "ERROR":
-            print(f"  {cells[0].ljust(widths[0])} | ERROR: {cells[2]}")
-        else:
-            print(fmt(cells))
+        if cells[1].startswith("ERROR"):
+            print(f"  {cells[0]} | {cells[1]}")
     sys.stdout.flush()
+
+
+def render_rst(results: Sequence[Result | Table]) -> str:
+    """The tables as reStructuredText ``list-table`` directives (for docs/benchmarks.rst)."""
+    out: list[str] = []
+    for result in results:
+        if isinstance(result, Result):
+            header, rows = _result_cells(result)
+            caption = f"{result.title} (baseline: {result.baseline_note}; {result.rounds} rounds)"
+        else:
+            header, rows = result.headers, result.rows
+            rows = rows + [
+                [name, f"ERROR: {error}"] + [""] * (len(header) - 2)
+                for name, error in result.errors.items()
+            ]
+            caption = result.title
+        out.append(f".. list-table:: {caption}")
+        out.append("   :header-rows: 1")
+        out.append("")
+        for cells in [header, *rows]:
+            first, *rest = (cell.replace("*", "\\*") for cell in cells)
+            out.append(f"   * - {first}")
+            out.extend(f"     - {cell}".rstrip() for cell in rest)
+        out.append("")
+    return "\n".join(out)
 
 
 def _print_rows(headers: list[str], rows: list[list[str]], numeric: Sequence[bool]) -> None:
