@@ -495,3 +495,28 @@ def test_trailing_dot_host_is_its_own_host(jar: CookieJar) -> None:
     store(jar, "http://example.com./", "a=1")
     assert header(jar, "http://example.com./") == "a=1"
     assert header(jar, "http://example.com/") == ""
+
+
+# -- diagnostics -------------------------------------------------------------------------
+
+
+def test_refused_cookies_are_logged_at_debug(
+    jar: CookieJar, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("DEBUG", logger="httpwire.cookies"):
+        store(jar, "http://10.0.0.1/", "ip=1")
+        store(jar, "http://www.example.com/", "ps=1; Domain=com", "other=1; Domain=other.org")
+        store(jar, "http://www.example.com/", "sec=1; Secure", "noequals")
+    text = caplog.text
+    assert "IP host '10.0.0.1'" in text
+    assert "'ps' ignored: Domain 'com' is a public suffix" in text
+    assert "'other' ignored: Domain 'other.org' does not match" in text
+    assert "'sec' ignored: Secure cookies need a secure origin" in text
+    assert "'noequals'" in text
+
+
+def test_morsel_whose_coded_value_would_split_the_header_raises(jar: CookieJar) -> None:
+    morsel: Morsel[str] = Morsel()
+    morsel.set("a", "x", "x; injected=1")
+    with pytest.raises(InvalidCookieError):
+        jar.update_cookies({"a": morsel}, URL("http://example.com/"))

@@ -112,7 +112,8 @@ def test_pickle_is_refused_without_unpickling(tmp_path: Path) -> None:
         (b"\xff\xfe garbage", "UTF-8"),
         (b"not json at all", "not JSON"),
         (b"[1, 2]", "format marker"),
-        (b'{"example.com|/": {}}', "format marker"),
+        (b'{"example.com": {}}', "format marker"),
+        (b'{"example.com|/": 5}', "format marker"),
         (b'{"format": "httpwire-cookies", "version": 2, "cookies": []}', "version"),
         (b'{"format": "httpwire-cookies", "version": 1, "cookies": [1]}', "not an object"),
         (b'{"format": "httpwire-cookies", "version": 1, "cookies": [{"name": 1}]}', "'name'"),
@@ -193,3 +194,97 @@ def test_unsafe_entries_in_a_valid_file_are_skipped(tmp_path: Path) -> None:
 def test_missing_file_raises_oserror(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         CookieJar().load(tmp_path / "missing.json")
+
+
+# What aiohttp 3.14.5's CookieJar.save wrote for four cookies set from
+# https://www.example.com/x/y plus one shared cookie.
+AIOHTTP_FILE = {
+    "www.example.com|/x": {
+        "host": {
+            "key": "host",
+            "value": "1",
+            "coded_value": "1",
+            "path": "/x",
+            "domain": "www.example.com",
+            "host_only": True,
+        },
+        "q": {
+            "key": "q",
+            "value": "a b",
+            "coded_value": '"a b"',
+            "path": "/x",
+            "domain": "www.example.com",
+            "host_only": True,
+        },
+        "sec": {
+            "key": "sec",
+            "value": "3",
+            "coded_value": "3",
+            "path": "/x",
+            "domain": "www.example.com",
+            "secure": True,
+            "host_only": True,
+            "expires_timestamp": 2139722880,
+        },
+    },
+    "example.com|/app": {
+        "dom": {
+            "key": "dom",
+            "value": "2",
+            "coded_value": "2",
+            "path": "/app/",
+            "domain": "example.com",
+            "httponly": True,
+            "samesite": "Strict",
+            "expires_timestamp": NOW + 3600,
+        },
+    },
+    "|": {"shared": {"key": "shared", "value": "v", "coded_value": "v", "path": "/"}},
+}
+
+
+def test_aiohttp_json_files_are_imported(tmp_path: Path) -> None:
+    path = tmp_path / "aiohttp.json"
+    path.write_text(json.dumps(AIOHTTP_FILE), encoding="utf-8")
+    jar = CookieJar(clock=lambda: NOW)
+    jar.load(path)
+    assert [m.key for m in jar] == ["host", "q", "sec", "dom", "shared"]
+    assert (
+        jar.cookie_header(URL("https://www.example.com/x/1")) == 'host=1; q="a b"; sec=3; shared=v'
+    )
+    assert jar.cookie_header(URL("http://shop.example.com/app/z")) == "dom=2; shared=v"
+    assert jar.host_only_cookies == {
+        ("www.example.com", "/x", "host"),
+        ("www.example.com", "/x", "q"),
+        ("www.example.com", "/x", "sec"),
+    }
+    dom = next(m for m in jar if m.key == "dom")
+    assert (dom["httponly"], dom["samesite"], dom["path"]) == (True, "Strict", "/app/")
+    later = CookieJar(clock=lambda: NOW + 7200)
+    later.load(path)
+    assert "dom" not in {m.key for m in later}
+
+
+@pytest.mark.parametrize(
+    "bucket",
+    [
+        {"a": 1},
+        {"a": {"key": 1, "value": "v", "coded_value": "v"}},
+        {"a": {"key": "a", "value": "v", "coded_value": "v", "expires_timestamp": "soon"}},
+        {"a": {"key": "a", "value": "v", "coded_value": "v", "path": 5}},
+    ],
+)
+def test_malformed_aiohttp_files_raise(tmp_path: Path, bucket: dict[str, object]) -> None:
+    path = tmp_path / "aiohttp.json"
+    path.write_text(json.dumps({"example.com|/": bucket}), encoding="utf-8")
+    with pytest.raises(CookieFileFormatError):
+        CookieJar().load(path)
+
+
+def test_values_that_would_split_the_header_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "jar.json"
+    cookies = [_valid_entry(name="semi", coded_value="a;b=c"), _valid_entry(name="ok")]
+    path.write_text(json.dumps({"format": FORMAT_NAME, "version": 1, "cookies": cookies}))
+    jar = CookieJar(clock=lambda: NOW)
+    jar.load(path)
+    assert [m.key for m in jar] == ["ok"]

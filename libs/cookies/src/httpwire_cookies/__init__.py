@@ -5,6 +5,8 @@ The public API, assembled explicitly from the private modules.
 
 from __future__ import annotations
 
+import logging
+
 from ._abc import AbstractCookieJar, ClearCookiePredicate, LooseCookies
 from ._date import format_cookie_date, parse_cookie_date
 from ._jar import CookieJar, DummyCookieJar
@@ -60,3 +62,5 @@ for _name in __all__:
     if callable(_obj) and getattr(_obj, "__module__", "").startswith("httpwire_cookies."):
         _obj.__module__ = __name__
 del _name, _obj
+
+logging.getLogger("httpwire.cookies").addHandler(logging.NullHandler())

@@ -16,6 +16,7 @@ from typing import TypeAlias
 
 from yarl import URL
 
+from ._date import format_cookie_date
 from ._parse import parse_set_cookie, unquote_cookie_value
 
 __all__ = ["AbstractCookieJar", "ClearCookiePredicate", "LooseCookies"]
@@ -98,8 +99,6 @@ class AbstractCookieJar(Sized, Iterable["Morsel[str]"], ABC):
             if parsed.max_age is not None:
                 morsel["max-age"] = str(parsed.max_age)
             elif parsed.expires is not None:
-                from ._date import format_cookie_date
-
                 morsel["expires"] = format_cookie_date(parsed.expires)
             if parsed.secure:
                 morsel["secure"] = True

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -38,6 +39,9 @@ from .exceptions import InvalidCookieError, InvalidCookieURLError
 
 __all__ = ["CookieJar", "DummyCookieJar"]
 
+# Refused cookies are reported here at DEBUG level, so "why was my cookie dropped?" has an answer.
+_logger = logging.getLogger("httpwire.cookies")
+
 # Latest instant a cookie may expire at: 9999-12-31T23:59:59Z.
 MAX_TIME: Final = 253402300799.0
 _SECURE_SCHEMES: Final = frozenset({"https", "wss"})
@@ -45,6 +49,8 @@ _SIMPLE_COOKIE: Final[SimpleCookie] = SimpleCookie()
 # Characters a program-supplied name may not contain; values may not contain CTLs either.
 _BAD_NAME_CHARS: Final = frozenset("=;, \t\x7f") | frozenset(map(chr, range(32)))
 _CONTROL_CHARS: Final = frozenset("\x7f") | frozenset(map(chr, range(32))) - {"\t"}
+# What a stored value may never contain: it would split or end the Cookie header.
+_UNSENDABLE: Final = _CONTROL_CHARS | {";"}
 _ORDER: Final = attrgetter("order")
 # Heap entries at most this multiple of the live cookies (plus slack) before compaction.
 _HEAP_SLACK: Final = 64
@@ -370,6 +376,7 @@ class CookieJar(AbstractCookieJar):
     def _evict(self, records: list[_Cookie], excess: int) -> None:
         """Remove ``excess`` records, least recently used (then oldest) first."""
         records.sort(key=attrgetter("access", "seq"))
+        _logger.debug("evicting %d least recently used cookie(s) over the limit", excess)
         for record in records[:excess]:
             self._remove(record)
 
@@ -393,12 +400,14 @@ class CookieJar(AbstractCookieJar):
             + len(coded_value.encode("utf-8", "surrogatepass"))
             > self._max_cookie_size
         ):
+            _logger.debug("cookie %r ignored: over %d octets", name, self._max_cookie_size)
             return
         domain = parsed.domain
         if domain:
             if not domain.isascii():
                 canonical = _canonical_domain(domain)
                 if canonical is None:
+                    _logger.debug("cookie %r ignored: bad Domain %r", name, domain)
                     return
                 domain = canonical
             if host is None:
@@ -406,11 +415,13 @@ class CookieJar(AbstractCookieJar):
             elif self._is_public_suffix(domain):
                 # §5.3 step 5: a public suffix is only acceptable as the host itself.
                 if domain != host:
+                    _logger.debug("cookie %r ignored: Domain %r is a public suffix", name, domain)
                     return
                 host_only = True
             elif domain_match(host, domain):
                 host_only = False
             else:
+                _logger.debug("cookie %r ignored: Domain %r does not match %r", name, domain, host)
                 return
         else:
             domain = "" if host is None else host
@@ -432,10 +443,10 @@ class CookieJar(AbstractCookieJar):
             not secure_origin
             and host is not None
             and (
-                secure
-                or (name in self._secure_names and self._shadows_secure(name, domain, path))
+                secure or (name in self._secure_names and self._shadows_secure(name, domain, path))
             )
         ):
+            _logger.debug("cookie %r ignored: Secure cookies need a secure origin", name)
             return
 
         index = self._index
@@ -565,6 +576,7 @@ class CookieJar(AbstractCookieJar):
         host = url.raw_host
         if host is not None:
             if not self._unsafe and is_ip_address(host):
+                _logger.debug("cookies from IP host %r ignored (unsafe=False)", host)
                 return
             secure_origin = self._secure_request(url, host)
         else:
@@ -576,7 +588,9 @@ class CookieJar(AbstractCookieJar):
             if type(header) is not str:
                 raise TypeError(f"Set-Cookie values must be str, got {type(header).__name__}")
             parsed = parse_set_cookie(header)
-            if parsed is not None:
+            if parsed is None:
+                _logger.debug("Set-Cookie field ignored by RFC 6265 §5.2: %.80r", header)
+            else:
                 value = parsed.value
                 insert(
                     parsed,
@@ -599,6 +613,7 @@ class CookieJar(AbstractCookieJar):
         host = url.raw_host
         if host is not None:
             if not self._unsafe and is_ip_address(host):
+                _logger.debug("cookies from IP host %r ignored (unsafe=False)", host)
                 return
             secure_origin = self._secure_request(url, host)
         else:
@@ -625,8 +640,10 @@ class CookieJar(AbstractCookieJar):
             raise InvalidCookieError(f"invalid cookie name {name!r}")
         if not isinstance(plain, str) or not isinstance(coded, str):
             raise InvalidCookieError(f"cookie {name!r} has a non-string value")
-        if not _CONTROL_CHARS.isdisjoint(coded) or (
-            not self._quote_cookie and (";" in plain or not _CONTROL_CHARS.isdisjoint(plain))
+        if (
+            ";" in coded
+            or not _CONTROL_CHARS.isdisjoint(coded)
+            or (not self._quote_cookie and (";" in plain or not _CONTROL_CHARS.isdisjoint(plain)))
         ):
             raise InvalidCookieError(
                 f"cookie {name!r} has a value that cannot be sent in a Cookie header"
@@ -712,7 +729,8 @@ class CookieJar(AbstractCookieJar):
         """The cookies to send to ``request_url`` as a ``SimpleCookie``, one per name.
 
         When several cookies share a name, the one sent first in the Cookie header (the most
-        specific) is kept; ``cookie_header`` gives the complete field.
+        specific) is kept; ``cookie_header`` gives the complete field. The Morsels are cached
+        and shared between calls: treat them as read-only.
         """
         found = self._select(request_url)
         filtered: SimpleCookie = SimpleCookie()
@@ -781,9 +799,10 @@ class CookieJar(AbstractCookieJar):
         if (
             not name
             or not _BAD_NAME_CHARS.isdisjoint(name.replace(" ", "").replace(",", ""))
-            or not _CONTROL_CHARS.isdisjoint(coded)
-            or not _CONTROL_CHARS.isdisjoint(value)
+            or not _UNSENDABLE.isdisjoint(coded)
+            or not _UNSENDABLE.isdisjoint(value)
         ):
+            _logger.debug("saved cookie %r skipped: unusable name or value", name)
             return
         domain = item["domain"].lower()
         path = item["path"] if item["path"][:1] == "/" else "/"
@@ -802,9 +821,9 @@ class CookieJar(AbstractCookieJar):
             return
         before = self._count
         self._insert(parsed, coded, value, host, path, True, now)
-        if self._count > before:
-            record = self._index[domain][path][name]
-            record.creation = item["creation"]
+        creation = item["creation"]
+        if self._count > before and creation is not None:
+            self._index[domain][path][name].creation = creation
 
 
 class DummyCookieJar(AbstractCookieJar):

@@ -13,6 +13,10 @@ Format (version 1)::
                   "expires": 1767225600.0, "creation": 1735689600.0}, ...]}
 
 ``expires`` is a POSIX timestamp or null for a session cookie; the list is in creation order.
+
+The JSON files written by aiohttp 3.14's ``CookieJar.save`` (an object keyed ``"domain|path"``)
+are read too, so a program can move its saved cookies over; their creation times are unknown
+and the file order stands in for them.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ class SavedCookie(TypedDict):
     http_only: bool
     same_site: str | None
     expires: float | None
-    creation: float
+    creation: float | None
 
 
 def write_jar_file(file_path: str | os.PathLike[str], cookies: list[SavedCookie]) -> None:
@@ -126,6 +130,8 @@ def read_jar_file(file_path: str | os.PathLike[str]) -> list[SavedCookie]:
         raise _fail(file_path, "it is not UTF-8 text") from None
     except (json.JSONDecodeError, RecursionError):
         raise _fail(file_path, "it is not JSON") from None
+    if _looks_like_aiohttp(document):
+        return _from_aiohttp(file_path, document)
     if (
         not isinstance(document, dict)
         or document.get("format") != FORMAT_NAME
@@ -135,3 +141,51 @@ def read_jar_file(file_path: str | os.PathLike[str]) -> list[SavedCookie]:
     if document.get("version") != FORMAT_VERSION:
         raise _fail(file_path, f"unsupported version {document.get('version')!r}")
     return [_check_cookie(file_path, i, item) for i, item in enumerate(document["cookies"])]
+
+
+def _looks_like_aiohttp(document: Any) -> bool:
+    """aiohttp 3.14's layout: ``{"domain|path": {name: {"key": ..., ...}}}``."""
+    return (
+        isinstance(document, dict)
+        and "format" not in document
+        and all(isinstance(key, str) and "|" in key for key in document)
+        and all(isinstance(bucket, dict) for bucket in document.values())
+    )
+
+
+def _from_aiohttp(file_path: str | os.PathLike[str], document: dict[str, Any]) -> list[SavedCookie]:
+    saved: list[SavedCookie] = []
+    for compound_key, bucket in document.items():
+        domain, _, key_path = compound_key.partition("|")
+        for name, entry in bucket.items():
+            where = f"cookie {name!r} of {compound_key!r}"
+            if not isinstance(entry, dict):
+                raise _fail(file_path, f"{where} is not an object")
+            for field in ("key", "value", "coded_value"):
+                if not isinstance(entry.get(field), str):
+                    raise _fail(file_path, f"{where} field {field!r} must be a string")
+            path = entry.get("path") or key_path or "/"
+            same_site = entry.get("samesite") or None
+            expires = entry.get("expires_timestamp")
+            if not isinstance(path, str) or (
+                same_site is not None and not isinstance(same_site, str)
+            ):
+                raise _fail(file_path, f"{where} has a non-string path or samesite")
+            if expires is not None and not _finite_number(expires):
+                raise _fail(file_path, f"{where} field 'expires_timestamp' must be a number")
+            saved.append(
+                SavedCookie(
+                    name=entry["key"] or name,
+                    value=entry["value"],
+                    coded_value=entry["coded_value"],
+                    domain=domain,
+                    path=path,
+                    host_only=bool(entry.get("host_only")),
+                    secure=bool(entry.get("secure")),
+                    http_only=bool(entry.get("httponly")),
+                    same_site=same_site,
+                    expires=None if expires is None else float(expires),
+                    creation=None,
+                )
+            )
+    return saved
