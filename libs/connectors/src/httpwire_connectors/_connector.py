@@ -15,6 +15,7 @@ import socket
 import sys
 import traceback
 import warnings
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, cast
 
@@ -97,6 +98,13 @@ def _peer_went_away(transport: asyncio.BaseTransport) -> bool:
         return bool(poller.poll(0))
     readable, _, errored = select.select([fd], [], [fd], 0)  # pragma: no cover - Windows
     return bool(readable or errored)  # pragma: no cover
+
+
+def _call_weakly(ref: weakref.ref[BaseConnector], method: str) -> None:
+    # Timers hold the connector weakly, so an abandoned connector can still be collected (and warn).
+    connector = ref()
+    if connector is not None:
+        getattr(connector, method)()
 
 
 class BaseConnector:
@@ -415,7 +423,10 @@ class BaseConnector:
             self._cleanup_closed_transports.append(transport)
             if self._cleanup_closed_handle is None and not self._closed:
                 self._cleanup_closed_handle = self._loop.call_later(
-                    self.cleanup_closed_period, self._abort_closed_transports
+                    self.cleanup_closed_period,
+                    _call_weakly,
+                    weakref.ref(self),
+                    "_abort_closed_transports",
                 )
 
     def _abort_closed_transports(self) -> None:
@@ -430,7 +441,9 @@ class BaseConnector:
             return
         when = self._pool.next_expiry()
         if when is not None:
-            self._expiry_handle = self._loop.call_at(when, self._expire_idle)
+            self._expiry_handle = self._loop.call_at(
+                when, _call_weakly, weakref.ref(self), "_expire_idle"
+            )
 
     def _expire_idle(self) -> None:
         self._expiry_handle = None

@@ -28,8 +28,10 @@ def interleave_families(
     queues = list(by_family.values())
     ordered: list[ResolveResult] = queues[0][:first_family_count]
     queues[0] = queues[0][first_family_count:]
-    while any(queues):
-        for queue in queues:
+    # After the first family's head start, the other families go first in each round.
+    rotation = queues[1:] + queues[:1]
+    while any(rotation):
+        for queue in rotation:
             if queue:
                 ordered.append(queue.pop(0))
     return ordered
