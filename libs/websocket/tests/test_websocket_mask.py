@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from httpwire_websocket import mask, mask_py
+from httpwire_websocket import mask, mask_inplace, mask_inplace_py, mask_py
 from httpwire_websocket._mask_py import _BIGINT_MAX
 
 
@@ -51,3 +51,21 @@ def test_masking_twice_restores_the_input(key: bytes, data: bytes) -> None:
     masked = mask_py(key, data)
     assert bytes(masked) == reference(key, data)
     assert bytes(mask_py(key, masked)) == data
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, _BIGINT_MAX, _BIGINT_MAX + 1, 5000])
+@pytest.mark.parametrize("start", [0, 1, 2, 3, 6, 14])
+def test_inplace_masks_only_after_start(size: int, start: int) -> None:
+    key = os.urandom(4)
+    prefix = os.urandom(start)
+    data = os.urandom(size)
+    buf = bytearray(prefix + data)
+    mask_inplace(key, buf, start)
+    assert bytes(buf) == prefix + reference(key, data)
+
+
+def test_inplace_equal_key_bytes_and_selector() -> None:
+    assert mask_inplace is mask_inplace_py
+    buf = bytearray(b"ab" * 1000)
+    mask_inplace(b"\x01\x01\x01\x01", buf, 2)
+    assert bytes(buf) == b"ab" + reference(b"\x01" * 4, b"ab" * 999)

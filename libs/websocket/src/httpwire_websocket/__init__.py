@@ -8,8 +8,8 @@ from __future__ import annotations
 from ._deflate import DeflateOffer, DeflateParams, negotiate_deflate, parse_extensions
 from ._frames import MAX_CONTROL_PAYLOAD, build_close_payload, build_frame, parse_close_payload
 from ._handshake import WS_GUID, ClientHandshake, HandshakeResult, accept_token, generate_key
-from ._mask import mask
-from ._mask_py import mask_py
+from ._mask import mask, mask_inplace
+from ._mask_py import mask_inplace_py, mask_py
 from ._models import WSCloseCode, WSMessage, WSMsgType
 from ._reader import DEFAULT_MAX_MSG_SIZE, WebSocketReader
 from ._version import __version__
@@ -54,6 +54,8 @@ __all__ = [
     "build_frame",
     "generate_key",
     "mask",
+    "mask_inplace",
+    "mask_inplace_py",
     "mask_py",
     "negotiate_deflate",
     "parse_close_payload",
@@ -74,6 +76,7 @@ for _obj in (
     build_close_payload,
     build_frame,
     generate_key,
+    mask_inplace_py,
     mask_py,
     negotiate_deflate,
     parse_close_payload,

@@ -1,6 +1,6 @@
 """Pure-Python RFC 6455 §5.3 masking: XOR with a repeating 4-byte key, no per-byte Python loop.
 
-Two strategies, measured on CPython 3.11 (see ``benchmarks/bench_websocket.py``): below
+Two strategies, measured on CPython 3.11 (see ``benchmarks/bench_websocket.py``): up to
 ``_BIGINT_MAX`` bytes one big-integer XOR is cheapest (about 0.5 µs for 32 bytes, half the cost of
 the lane method); above it, four ``bytes.translate`` passes over the byte lanes ``i % 4`` win
 (about 1.1 ms per MiB, where the big-integer conversions cost 1.7 ns a byte).
@@ -8,7 +8,7 @@ the lane method); above it, four ``bytes.translate`` passes over the byte lanes 
 
 from __future__ import annotations
 
-__all__ = ["mask_py"]
+__all__ = ["mask_inplace_py", "mask_py"]
 
 _BIGINT_MAX = 512
 # _TABLES[k] maps every byte b to b ^ k; built once, 64 KiB in total.
@@ -29,11 +29,29 @@ def mask_py(key: bytes, data: bytes | bytearray | memoryview) -> bytes | bytearr
             _from_bytes(data, "little") ^ _from_bytes((key * ((n >> 2) + 1))[:n], "little")
         ).to_bytes(n, "little")
     out = bytearray(data)
+    mask_inplace_py(key, out)
+    return out
+
+
+def mask_inplace_py(key: bytes, buf: bytearray, start: int = 0) -> None:
+    """Mask ``buf[start:]`` in place, the key's first byte applying at ``start``.
+
+    Writers use it to mask a payload already copied behind its frame header, saving a copy of a
+    large payload.
+    """
+    n = len(buf) - start
+    if n <= _BIGINT_MAX:
+        if n > 0:
+            buf[start:] = (
+                _from_bytes(buf[start:], "little")
+                ^ _from_bytes((key * ((n >> 2) + 1))[:n], "little")
+            ).to_bytes(n, "little")
+        return
     a, b, c, d = key
     if a == b == c == d:
-        return out.translate(_TABLES[a])
-    out[0::4] = out[0::4].translate(_TABLES[a])
-    out[1::4] = out[1::4].translate(_TABLES[b])
-    out[2::4] = out[2::4].translate(_TABLES[c])
-    out[3::4] = out[3::4].translate(_TABLES[d])
-    return out
+        buf[start:] = buf[start:].translate(_TABLES[a])
+        return
+    buf[start::4] = buf[start::4].translate(_TABLES[a])
+    buf[start + 1 :: 4] = buf[start + 1 :: 4].translate(_TABLES[b])
+    buf[start + 2 :: 4] = buf[start + 2 :: 4].translate(_TABLES[c])
+    buf[start + 3 :: 4] = buf[start + 3 :: 4].translate(_TABLES[d])

@@ -13,13 +13,16 @@ from typing import Final
 
 from ._deflate import Compressor, DeflateParams
 from ._frames import MAX_CONTROL_PAYLOAD, build_close_payload, frame_header
-from ._mask import mask
+from ._mask import mask, mask_inplace
 from ._models import WSCloseCode
 from .exceptions import LocalProtocolError
 
 __all__ = ["WebSocketWriter"]
 
 _KEY_POOL_SIZE: Final = 4096
+# Above this size a masked frame is assembled in one bytearray and masked in place, which saves
+# two copies of the payload; below it building bytes is cheaper.
+_IN_PLACE_MIN: Final = 512
 _DATA_OPCODES: Final = frozenset({0x1, 0x2})
 _CONTROL_OPCODES: Final = frozenset({0x8, 0x9, 0xA})
 
@@ -74,7 +77,7 @@ class WebSocketWriter:
         """``True`` once a Close frame was built: RFC 6455 §5.5.1 allows nothing after it."""
         return self._closed
 
-    def _frame(self, first_byte: int, payload: bytes | bytearray | memoryview) -> bytes:
+    def _frame(self, first_byte: int, payload: bytes | bytearray | memoryview) -> bytes | bytearray:
         if not self._is_client:
             return frame_header(first_byte, len(payload), 0) + payload
         pos = self._keys_pos
@@ -83,29 +86,41 @@ class WebSocketWriter:
             pos = 0
         key = self._keys[pos : pos + 4]
         self._keys_pos = pos + 4
-        return frame_header(first_byte, len(payload), 0x80) + key + mask(key, payload)
+        length = len(payload)
+        if length < _IN_PLACE_MIN:
+            return frame_header(first_byte, length, 0x80) + key + mask(key, payload)
+        frame = bytearray(frame_header(first_byte, length, 0x80))
+        frame += key
+        start = len(frame)
+        frame += payload
+        mask_inplace(key, frame, start)
+        return frame
 
-    def text(self, data: str, *, compress: int | None = None) -> bytes:
+    def text(self, data: str, *, compress: int | None = None) -> bytes | bytearray:
         """Frames for one TEXT message; ``compress`` overrides the level for this message only."""
         if not isinstance(data, str):
             raise TypeError(f"data argument must be str ({type(data)!r})")
         return self.message(0x1, data.encode("utf-8"), compress=compress)
 
-    def binary(self, data: bytes | bytearray | memoryview, *, compress: int | None = None) -> bytes:
+    def binary(
+        self, data: bytes | bytearray | memoryview, *, compress: int | None = None
+    ) -> bytes | bytearray:
         """Frames for one BINARY message; ``compress`` overrides the level for this message only."""
         if not isinstance(data, bytes | bytearray | memoryview):
             raise TypeError(f"data argument must be byte-ish ({type(data)!r})")
         return self.message(0x2, data, compress=compress)
 
-    def ping(self, payload: bytes | str = b"") -> bytes:
+    def ping(self, payload: bytes | str = b"") -> bytes | bytearray:
         """A PING frame; ``str`` payloads are sent as UTF-8."""
         return self.message(0x9, payload.encode("utf-8") if isinstance(payload, str) else payload)
 
-    def pong(self, payload: bytes | str = b"") -> bytes:
+    def pong(self, payload: bytes | str = b"") -> bytes | bytearray:
         """A PONG frame, usually echoing a PING's payload."""
         return self.message(0xA, payload.encode("utf-8") if isinstance(payload, str) else payload)
 
-    def close(self, code: int | None = WSCloseCode.OK, message: bytes | str = b"") -> bytes:
+    def close(
+        self, code: int | None = WSCloseCode.OK, message: bytes | str = b""
+    ) -> bytes | bytearray:
         """The Close frame; afterwards every other send raises ``LocalProtocolError``."""
         frame = self.message(0x8, build_close_payload(code, message))
         self._closed = True
@@ -113,7 +128,7 @@ class WebSocketWriter:
 
     def message(
         self, opcode: int, payload: bytes | bytearray | memoryview, *, compress: int | None = None
-    ) -> bytes:
+    ) -> bytes | bytearray:
         """Frames for one message of any opcode, like aiohttp's ``send_frame``.
 
         ``compress`` is ignored for control frames, which are never compressed (RFC 7692 §6.1).
