@@ -212,3 +212,16 @@ def test_window_bits_8_uses_huffman_only() -> None:
     ((b0, _, _, payload),) = split_frames(writer.binary(b"abc" * 500))
     assert b0 == 0xC2
     assert zlib.decompressobj(-8).decompress(payload + b"\x00\x00\xff\xff") == b"abc" * 500
+
+
+def test_lone_surrogates_raise_a_typed_error() -> None:
+    writer = WebSocketWriter()
+    for send in (
+        lambda: writer.text("\ud800"),
+        lambda: writer.ping("\udfff"),
+        lambda: writer.pong("\ud800"),
+        lambda: writer.close(1000, "\ud800"),
+    ):
+        with pytest.raises(LocalProtocolError, match="surrogate"):
+            send()
+    assert not writer.closed

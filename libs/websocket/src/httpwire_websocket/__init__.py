@@ -11,6 +11,7 @@ from ._handshake import WS_GUID, ClientHandshake, HandshakeResult, accept_token,
 from ._mask import mask, mask_inplace
 from ._mask_py import mask_inplace_py, mask_py
 from ._models import WSCloseCode, WSMessage, WSMsgType
+from ._protocol import WebSocketProtocol, WSState
 from ._reader import DEFAULT_MAX_MSG_SIZE, WebSocketReader
 from ._version import __version__
 from ._writer import WebSocketWriter
@@ -45,7 +46,9 @@ __all__ = [
     "WSCloseCode",
     "WSMessage",
     "WSMsgType",
+    "WSState",
     "WebSocketError",
+    "WebSocketProtocol",
     "WebSocketReader",
     "WebSocketWriter",
     "__version__",
@@ -70,6 +73,8 @@ for _obj in (
     WSCloseCode,
     WSMessage,
     WSMsgType,
+    WSState,
+    WebSocketProtocol,
     WebSocketReader,
     WebSocketWriter,
     accept_token,

@@ -32,6 +32,14 @@ PACK_CODE: Final = struct.Struct("!H").pack
 _SENDABLE_CODES: Final = frozenset({int(code) for code in WSCloseCode} - {1004, 1005, 1006, 1015})
 
 
+def encode_text(text: str) -> bytes:
+    """UTF-8 bytes of ``text``; a lone surrogate raises ``LocalProtocolError``, not UnicodeError."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise LocalProtocolError("Text with a lone surrogate cannot be sent as UTF-8") from None
+
+
 def is_sendable_close_code(code: int) -> bool:
     """Whether ``code`` may appear in a Close frame (RFC 6455 §7.4 and the IANA registry)."""
     return code in _SENDABLE_CODES or 3000 <= code <= 4999
@@ -78,7 +86,7 @@ def build_close_payload(code: int | None = WSCloseCode.OK, reason: str | bytes =
     ``code=None`` gives an empty payload, which allows no reason. Raises ``LocalProtocolError``
     for a code that must not be sent or a payload over 125 bytes.
     """
-    raw = reason.encode("utf-8") if isinstance(reason, str) else bytes(reason)
+    raw = encode_text(reason) if isinstance(reason, str) else bytes(reason)
     if code is None:
         if raw:
             raise LocalProtocolError("A close reason needs a close code")

@@ -12,7 +12,7 @@ import zlib
 from typing import Final
 
 from ._deflate import Compressor, DeflateParams
-from ._frames import MAX_CONTROL_PAYLOAD, build_close_payload, frame_header
+from ._frames import MAX_CONTROL_PAYLOAD, build_close_payload, encode_text, frame_header
 from ._mask import mask, mask_inplace
 from ._models import WSCloseCode
 from .exceptions import LocalProtocolError
@@ -100,7 +100,7 @@ class WebSocketWriter:
         """Frames for one TEXT message; ``compress`` overrides the level for this message only."""
         if not isinstance(data, str):
             raise TypeError(f"data argument must be str ({type(data)!r})")
-        return self.message(0x1, data.encode("utf-8"), compress=compress)
+        return self.message(0x1, encode_text(data), compress=compress)
 
     def binary(
         self, data: bytes | bytearray | memoryview, *, compress: int | None = None
@@ -112,11 +112,11 @@ class WebSocketWriter:
 
     def ping(self, payload: bytes | str = b"") -> bytes | bytearray:
         """A PING frame; ``str`` payloads are sent as UTF-8."""
-        return self.message(0x9, payload.encode("utf-8") if isinstance(payload, str) else payload)
+        return self.message(0x9, encode_text(payload) if isinstance(payload, str) else payload)
 
     def pong(self, payload: bytes | str = b"") -> bytes | bytearray:
         """A PONG frame, usually echoing a PING's payload."""
-        return self.message(0xA, payload.encode("utf-8") if isinstance(payload, str) else payload)
+        return self.message(0xA, encode_text(payload) if isinstance(payload, str) else payload)
 
     def close(
         self, code: int | None = WSCloseCode.OK, message: bytes | str = b""
