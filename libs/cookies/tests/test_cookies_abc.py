@@ -133,3 +133,9 @@ def test_public_classes_report_the_public_module() -> None:
     assert CookieJar.__module__ == "httpwire_cookies"
     assert DummyCookieJar.__module__ == "httpwire_cookies"
     assert AbstractCookieJar.__module__ == "httpwire_cookies"
+
+
+def test_loop_argument_is_accepted_and_ignored() -> None:
+    sentinel = object()
+    assert len(CookieJar(loop=sentinel)) == 0
+    assert len(DummyCookieJar(loop=sentinel)) == 0

@@ -520,3 +520,20 @@ def test_morsel_whose_coded_value_would_split_the_header_raises(jar: CookieJar) 
     morsel.set("a", "x", "x; injected=1")
     with pytest.raises(InvalidCookieError):
         jar.update_cookies({"a": morsel}, URL("http://example.com/"))
+
+
+def test_morsel_max_age_and_samesite_forms(jar: CookieJar, clock: Clock) -> None:
+    morsel: Morsel[str] = Morsel()
+    morsel.set("a", "1", "1")
+    morsel["max-age"] = 5  # type: ignore[assignment]
+    morsel["samesite"] = "LAX"
+    bad: Morsel[str] = Morsel()
+    bad.set("b", "2", "2")
+    bad["max-age"] = "soon"
+    bad["samesite"] = "whenever"
+    jar.update_cookies({"a": morsel, "b": bad}, URL("http://example.com/"))
+    stored = {m.key: m for m in jar}
+    assert stored["a"]["samesite"] == "Lax"
+    assert stored["b"]["samesite"] == ""
+    clock.now += 6
+    assert [m.key for m in jar] == ["b"]

@@ -18,7 +18,7 @@ from ._match import (
     is_single_label_domain,
     path_match,
 )
-from ._parse import ParsedSetCookie, parse_set_cookie, unquote_cookie_value
+from ._parse import ParsedSetCookie, parse_max_age, parse_set_cookie, unquote_cookie_value
 from ._storage import FORMAT_NAME, FORMAT_VERSION, SavedCookie
 from ._version import __version__
 from .exceptions import (
@@ -52,6 +52,7 @@ __all__ = [
     "is_loopback_host",
     "is_single_label_domain",
     "parse_cookie_date",
+    "parse_max_age",
     "parse_set_cookie",
     "path_match",
     "unquote_cookie_value",

@@ -47,6 +47,9 @@ class AbstractCookieJar(Sized, Iterable["Morsel[str]"], ABC):
 
     __slots__ = ()
 
+    def __init__(self, *, loop: object = None) -> None:
+        """``loop`` is accepted for aiohttp compatibility and ignored: no event loop is used."""
+
     @property
     @abstractmethod
     def unsafe(self) -> bool:

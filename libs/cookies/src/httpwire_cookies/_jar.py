@@ -33,7 +33,13 @@ from ._match import (
     is_single_label_domain,
     path_match,
 )
-from ._parse import ParsedSetCookie, parse_set_cookie, unquote_cookie_value
+from ._parse import (
+    _SAME_SITE,
+    ParsedSetCookie,
+    parse_max_age,
+    parse_set_cookie,
+    unquote_cookie_value,
+)
 from ._storage import SavedCookie, read_jar_file, write_jar_file
 from .exceptions import InvalidCookieError, InvalidCookieURLError
 
@@ -195,7 +201,8 @@ class CookieJar(AbstractCookieJar):
     httpwire extensions: ``clock`` (a ``time.time``-like function), the limits
     ``max_cookies_per_domain``, ``max_cookies`` and ``max_cookie_size`` (name plus value, in
     UTF-8 octets), and ``is_public_suffix`` (a function refusing Domain attributes such as
-    ``co.uk``; the default refuses single-label domains such as ``com``).
+    ``co.uk``; the default refuses single-label domains such as ``com``). ``loop`` is accepted
+    for aiohttp compatibility and ignored.
     """
 
     __slots__ = (
@@ -231,7 +238,9 @@ class CookieJar(AbstractCookieJar):
         max_cookies: int = 3000,
         max_cookie_size: int = 4096,
         is_public_suffix: Callable[[str], bool] = is_single_label_domain,
+        loop: object = None,
     ) -> None:
+        super().__init__(loop=loop)
         if max_cookies_per_domain < 1 or max_cookies < 1 or max_cookie_size < 1:
             raise ValueError("cookie limits must be positive")
         self._unsafe = unsafe
@@ -663,9 +672,7 @@ class CookieJar(AbstractCookieJar):
             parsed.path = path if path[0] == "/" else ""
         max_age = morsel["max-age"]
         if max_age not in ("", None):
-            probe = parse_set_cookie(f"x=y; max-age={max_age}")
-            if probe is not None:
-                parsed.max_age = probe.max_age
+            parsed.max_age = parse_max_age(str(max_age).strip(" \t"))
         expires: object = morsel["expires"]
         if isinstance(expires, int | float) and not isinstance(expires, bool):
             # http.cookies reads a number as seconds from now.
@@ -674,10 +681,7 @@ class CookieJar(AbstractCookieJar):
             parsed.expires = parse_cookie_date(expires)
         parsed.secure = bool(morsel["secure"])
         parsed.http_only = bool(morsel["httponly"])
-        same_site = str(morsel["samesite"] or "")
-        if same_site:
-            probe = parse_set_cookie(f"x=y; samesite={same_site}")
-            parsed.same_site = probe.same_site if probe is not None else None
+        parsed.same_site = _SAME_SITE.get(str(morsel["samesite"] or "").lower())
 
     # -- sending (RFC 6265 §5.4) -----------------------------------------------------------
 

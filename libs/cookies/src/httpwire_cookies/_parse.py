@@ -17,7 +17,7 @@ import re
 
 from ._date import parse_cookie_date
 
-__all__ = ["ParsedSetCookie", "parse_set_cookie", "unquote_cookie_value"]
+__all__ = ["ParsedSetCookie", "parse_max_age", "parse_set_cookie", "unquote_cookie_value"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _MAX_AGE = re.compile(r"-?[0-9]+")
@@ -26,6 +26,7 @@ _WSP = " \t"
 _MAX_ATTRIBUTE_VALUE = 1024
 # Max-Age values are clamped here (about 31700 years) before any arithmetic.
 _MAX_AGE_LIMIT = 10**12
+# The SameSite values kept, keyed by their lowercase form (RFC 6265bis §5.6.7).
 _SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None"}
 
 
@@ -90,7 +91,8 @@ class ParsedSetCookie:
     __hash__ = None  # type: ignore[assignment]
 
 
-def _parse_max_age(value: str) -> int | None:
+def parse_max_age(value: str) -> int | None:
+    """A Max-Age value per RFC 6265 §5.2.2 (clamped to a large bound); None when invalid."""
     if _MAX_AGE.fullmatch(value) is None:
         return None
     if len(value) > 13:
@@ -135,7 +137,7 @@ def parse_set_cookie(field_value: str) -> ParsedSetCookie | None:
             if timestamp is not None:
                 cookie.expires = timestamp
         elif key == "max-age":
-            seconds = _parse_max_age(attribute_value)
+            seconds = parse_max_age(attribute_value)
             if seconds is not None:
                 cookie.max_age = seconds
         elif key == "secure":
