@@ -209,6 +209,7 @@ def dnsmasq(tmp_path: Path) -> Iterator[Dnsmasq]:
             stderr=subprocess.PIPE,
         )
         if _wait_dns(port, process):
+            _wait_logged(log)
             break
         process.kill()
         process.wait()
@@ -225,6 +226,16 @@ def dnsmasq(tmp_path: Path) -> Iterator[Dnsmasq]:
             process.wait()
         if process.stderr is not None:
             process.stderr.close()
+
+
+def _wait_logged(log: Path) -> None:
+    """Wait until the readiness probe's query is in the log, so counts start from a known base."""
+    end = time.monotonic() + 5
+    while time.monotonic() < end:
+        if log.exists() and "query[" in log.read_text(errors="replace"):
+            return
+        time.sleep(0.02)
+    raise RuntimeError("dnsmasq does not log queries")
 
 
 def _wait_dns(port: int, process: subprocess.Popen[bytes]) -> bool:

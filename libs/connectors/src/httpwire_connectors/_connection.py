@@ -48,8 +48,8 @@ class Connection:
         protocol = self._protocol
         if protocol is None:
             return
-        self._protocol = None
         _warnings.warn(f"Unclosed connection {self!r}", ResourceWarning, source=self)
+        self._protocol = None
         if self._loop.is_closed():
             return
         self._connector._release(self._key, protocol, should_close=True)

@@ -1,0 +1,134 @@
+"""Resolvers: ThreadedResolver on ``localhost`` only, AsyncResolver against a loopback dnsmasq.
+
+No query leaves the machine: the threaded resolver only looks up ``localhost`` (answered from
+``/etc/hosts``), and the aiodns resolver only talks to the dnsmasq these tests start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+
+import httpwire_connectors as hc
+from httpwire_connectors.testing import FakeRequest
+
+from .conftest import CountingServer, Dnsmasq
+
+
+async def test_threaded_resolver_resolves_localhost() -> None:
+    resolver = hc.ThreadedResolver()
+    results = await resolver.resolve("localhost", 8080, family=socket.AF_INET)
+    assert {r["host"] for r in results} == {"127.0.0.1"}
+    first = results[0]
+    assert first["hostname"] == "localhost"
+    assert first["port"] == 8080
+    assert first["family"] == socket.AF_INET
+    assert first["flags"] == socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
+    await resolver.close()
+
+
+def test_default_resolver_is_the_threaded_one() -> None:
+    assert hc.DefaultResolver is hc.ThreadedResolver
+
+
+def test_resolvers_need_a_running_loop() -> None:
+    with pytest.raises(RuntimeError, match="running event loop"):
+        hc.ThreadedResolver()
+    with pytest.raises(RuntimeError, match="running event loop"):
+        hc.AsyncResolver()
+
+
+def test_abstract_resolver_cannot_be_instantiated() -> None:
+    with pytest.raises(TypeError):
+        hc.AbstractResolver()  # type: ignore[abstract]
+
+
+async def test_tcp_connector_with_default_resolver_on_localhost(
+    echo_server: CountingServer,
+) -> None:
+    async with hc.TCPConnector(family=socket.AF_INET) as connector:
+        conn = await connector.connect(FakeRequest(echo_server.url(host="localhost")))
+        conn.close()
+        assert ("localhost", echo_server.port) in connector.cached_hosts
+
+
+def async_resolver(dns: Dnsmasq) -> hc.AsyncResolver:
+    return hc.AsyncResolver(nameservers=["127.0.0.1"], udp_port=dns.port, tcp_port=dns.port)
+
+
+@pytest.mark.needs_dnsmasq
+async def test_async_resolver_answers_with_record_ttl(dnsmasq: Dnsmasq) -> None:
+    resolver = async_resolver(dnsmasq)
+    try:
+        results = await resolver.resolve("svc.test", 443, family=socket.AF_INET)
+    finally:
+        await resolver.close()
+    assert sorted(r["host"] for r in results) == ["127.0.0.1", "127.0.0.2"]
+    assert {r["port"] for r in results} == {443}
+    assert {r.get("ttl") for r in results} == {2.0}
+
+
+@pytest.mark.needs_dnsmasq
+async def test_async_resolver_unknown_name_is_a_dns_error(dnsmasq: Dnsmasq) -> None:
+    resolver = async_resolver(dnsmasq)
+    async with hc.TCPConnector(resolver=resolver, family=socket.AF_INET) as connector:
+        with pytest.raises(hc.ClientConnectorDNSError) as info:
+            await connector.connect(FakeRequest("http://nowhere.test/"))
+    await resolver.close()
+    assert info.value.host == "nowhere.test"
+    assert "not found" in str(info.value).lower()
+
+
+@pytest.mark.needs_dnsmasq
+async def test_dns_cache_coalesces_and_expires_by_record_ttl(
+    dnsmasq: Dnsmasq, echo_server: CountingServer
+) -> None:
+    """Ten concurrent connects make one query; after the 2 s record TTL, a new one is made."""
+    resolver = async_resolver(dnsmasq)
+    baseline = dnsmasq.queries("svc.test")
+    async with hc.TCPConnector(
+        resolver=resolver, family=socket.AF_INET, force_close=True, happy_eyeballs_delay=None
+    ) as connector:
+        req = FakeRequest(f"http://svc.test:{echo_server.port}/")
+
+        async def connect_all(count: int) -> None:
+            # 127.0.0.2 refuses (the server listens on 127.0.0.1 only); only .1 connects.
+            results = await asyncio.gather(
+                *(connector.connect(req) for _ in range(count)), return_exceptions=True
+            )
+            for result in results:
+                if isinstance(result, hc.Connection):
+                    result.close()
+                else:
+                    assert isinstance(result, hc.ClientConnectorError)
+            assert any(isinstance(r, hc.Connection) for r in results)
+
+        await connect_all(10)
+        await asyncio.sleep(0.2)
+        assert dnsmasq.queries("svc.test") - baseline == 1
+        await connect_all(3)
+        await asyncio.sleep(0.2)
+        assert dnsmasq.queries("svc.test") - baseline == 1  # still cached
+        await asyncio.sleep(2.0)  # dnsmasq's --local-ttl=2 ends the entry's life
+        await connect_all(3)
+        await asyncio.sleep(0.2)
+        assert dnsmasq.queries("svc.test") - baseline == 2
+    await resolver.close()
+
+
+@pytest.mark.needs_dnsmasq
+async def test_ttl_dns_cache_none_keeps_entries_past_the_record_ttl(dnsmasq: Dnsmasq) -> None:
+    resolver = async_resolver(dnsmasq)
+    baseline = dnsmasq.queries("other.test")
+    async with hc.TCPConnector(
+        resolver=resolver, family=socket.AF_INET, ttl_dns_cache=None
+    ) as connector:
+        first = await connector._resolve_host("other.test", 80, [])
+        await asyncio.sleep(2.1)
+        second = await connector._resolve_host("other.test", 80, [])
+    await resolver.close()
+    assert first == second
+    await asyncio.sleep(0.1)
+    assert dnsmasq.queries("other.test") - baseline == 1
