@@ -525,7 +525,7 @@ def test_morsel_whose_coded_value_would_split_the_header_raises(jar: CookieJar) 
 def test_morsel_max_age_and_samesite_forms(jar: CookieJar, clock: Clock) -> None:
     morsel: Morsel[str] = Morsel()
     morsel.set("a", "1", "1")
-    morsel["max-age"] = 5  # type: ignore[assignment]
+    morsel["max-age"] = 5
     morsel["samesite"] = "LAX"
     bad: Morsel[str] = Morsel()
     bad.set("b", "2", "2")
