@@ -107,3 +107,11 @@ def test_non_string_name_raises() -> None:
     jar = CookieJar()
     with pytest.raises(InvalidCookieError):
         jar.update_cookies([(5, "v")], URL("http://example.com/"))  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("cookies", ["a=1", b"a=1", [("a", "1", "extra")], [5], ["abc"]])
+def test_update_cookies_with_malformed_pairs_raises_type_error(cookies: object) -> None:
+    jar = CookieJar()
+    with pytest.raises(TypeError):
+        jar.update_cookies(cookies, URL("http://example.com/"))  # type: ignore[arg-type]
+    assert len(jar) == 0

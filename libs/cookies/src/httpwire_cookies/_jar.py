@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from http.cookies import BaseCookie, Morsel, SimpleCookie
 from operator import attrgetter
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 from yarl import URL
 
@@ -604,7 +604,7 @@ class CookieJar(AbstractCookieJar):
                 insert(
                     parsed,
                     value,
-                    unquote_cookie_value(value),
+                    unquote_cookie_value(value) if value[:1] == '"' else value,
                     host,
                     request_path,
                     secure_origin,
@@ -628,12 +628,17 @@ class CookieJar(AbstractCookieJar):
         else:
             secure_origin = True
         now = self._clock()
-        items: Iterable[tuple[str, str | Morsel[str]]]
-        if isinstance(cookies, Mapping):
-            items = cookies.items()
-        else:
-            items = cookies
-        prepared = [self._prepare(name, value, now) for name, value in items]
+        given: object = cookies
+        if isinstance(given, str | bytes):
+            raise TypeError("update_cookies expects a mapping or pairs, not a string")
+        items: Iterable[Any] = cookies.items() if isinstance(cookies, Mapping) else cookies
+        prepared = []
+        for item in items:
+            try:
+                name, value = item
+            except (TypeError, ValueError):
+                raise TypeError(f"expected a (name, value) pair, got {item!r}") from None
+            prepared.append(self._prepare(name, value, now))
         request_path = url.raw_path
         for parsed, coded_value, value in prepared:
             self._insert(parsed, coded_value, value, host, request_path, secure_origin, now)
