@@ -115,3 +115,9 @@ def test_update_cookies_with_malformed_pairs_raises_type_error(cookies: object) 
     with pytest.raises(TypeError):
         jar.update_cookies(cookies, URL("http://example.com/"))  # type: ignore[arg-type]
     assert len(jar) == 0
+
+
+def test_single_string_instead_of_a_sequence_raises() -> None:
+    jar = CookieJar()
+    with pytest.raises(TypeError, match="sequence"):
+        jar.update_cookies_from_headers("a=1; Path=/", URL("http://example.com/"))

@@ -581,6 +581,8 @@ class CookieJar(AbstractCookieJar):
         """
         if not headers:
             return
+        if isinstance(headers, str):
+            raise TypeError("pass a sequence of Set-Cookie values, not a single string")
         url = _as_url(response_url)
         host = url.raw_host
         if host is not None:
