@@ -17,7 +17,7 @@ import traceback
 import warnings
 import weakref
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, Self, cast
 
 from ._connection import Connection
 from ._dns_cache import DNSCache, HostKey
@@ -182,7 +182,7 @@ class BaseConnector:
             context["source_traceback"] = self._source_traceback
         self._loop.call_exception_handler(context)
 
-    async def __aenter__(self) -> BaseConnector:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
