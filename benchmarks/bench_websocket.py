@@ -22,6 +22,7 @@ code does not decode text, so its read adapter adds the UTF-8 decode every other
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import zlib
 from collections.abc import Callable
@@ -38,6 +39,11 @@ BIG = os.urandom(1 << 20)
 BIG_HEX = os.urandom(1 << 19).hex().encode("ascii")
 KEY = b"\x9a\x3c\x51\xe7"
 LEVEL = 1
+
+
+def _module(name: str) -> Any:
+    """A peer's module, untyped: the adapters patch its mask function and use private names."""
+    return importlib.import_module(name)
 
 
 # -- shared wire data ---------------------------------------------------------------------------
@@ -128,14 +134,15 @@ class _Transport:
 def _aiohttp_build(
     opcode: int, payload: bytes, compressed: bool, mask_fn: Any
 ) -> Callable[[], object]:
-    import aiohttp._websocket.writer as writer_mod
     from aiohttp.base_protocol import BaseProtocol
+
+    writer_mod = _module("aiohttp._websocket.writer")
 
     loop = asyncio.new_event_loop()
     transport = _Transport()
     writer = writer_mod.WebSocketWriter(
         BaseProtocol(loop),
-        transport,  # type: ignore[arg-type]
+        transport,
         use_mask=True,
         compress=15 if compressed else 0,
         notakeover=compressed,
@@ -157,14 +164,11 @@ def _aiohttp_build(
 
 
 def _aiohttp_read(frame: bytes, compressed: bool, *, cython: bool) -> Callable[[], object]:
-    import aiohttp._websocket.reader_py as reader_py
     from aiohttp._websocket.helpers import _websocket_mask_python
     from aiohttp.base_protocol import BaseProtocol
 
-    if cython:
-        import aiohttp._websocket.reader_c as module
-    else:
-        module = reader_py
+    reader_py = _module("aiohttp._websocket.reader_py")
+    module = _module("aiohttp._websocket.reader_c") if cython else reader_py
     loop = asyncio.new_event_loop()
     queue = module.WebSocketDataQueue(BaseProtocol(loop), 1 << 30, loop=loop)
     loop.close()
@@ -199,8 +203,7 @@ def _ws_deflate() -> Any:
 
 
 def _ws_build(opcode: int, payload: bytes, compressed: bool, mask_fn: Any) -> Callable[[], object]:
-    import websockets.frames as frames_mod
-
+    frames_mod = _module("websockets.frames")
     extensions = [_ws_deflate()] if compressed else []
     kind = frames_mod.Opcode(opcode)
 
@@ -212,8 +215,9 @@ def _ws_build(opcode: int, payload: bytes, compressed: bool, mask_fn: Any) -> Ca
 
 
 def _ws_read(frame: bytes, compressed: bool, mask_fn: Any) -> Callable[[], object]:
-    import websockets.frames as frames_mod
     from websockets.streams import StreamReader
+
+    frames_mod = _module("websockets.frames")
 
     extensions = [_ws_deflate()] if compressed else []
     stream = StreamReader()
@@ -239,15 +243,13 @@ def _ws_read(frame: bytes, compressed: bool, mask_fn: Any) -> Callable[[], objec
 
 def _masks() -> dict[str, Any]:
     from aiohttp._websocket.helpers import _websocket_mask_python
-    from aiohttp._websocket.mask import _websocket_mask_cython  # type: ignore[import-not-found]
-    from websockets.speedups import apply_mask as ws_c_mask  # type: ignore[import-not-found]
     from websockets.utils import apply_mask as ws_py_mask
 
     return {
         "aiohttp-py": _websocket_mask_python,
-        "aiohttp-c": _websocket_mask_cython,
+        "aiohttp-c": _module("aiohttp._websocket.mask")._websocket_mask_cython,
         "websockets-py": ws_py_mask,
-        "websockets-c": ws_c_mask,
+        "websockets-c": _module("websockets.speedups").apply_mask,
     }
 
 

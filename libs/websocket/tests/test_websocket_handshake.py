@@ -192,3 +192,22 @@ def test_extension_not_offered() -> None:
         ClientHandshake.create(key=RFC_KEY).validate_response(
             101, good_headers(Sec_WebSocket_Extensions="permessage-deflate")
         )
+
+
+def test_headers_from_an_email_message_keep_repeats() -> None:
+    import email.message
+
+    message = email.message.Message()
+    for name, value in good_headers():
+        message[name] = value
+    message["Connection"] = "keep-alive"
+    handshake = ClientHandshake.create(key=RFC_KEY)
+    assert handshake.validate_response(101, message).protocol is None  # type: ignore[arg-type]
+    message["sec-websocket-accept"] = RFC_ACCEPT
+    with pytest.raises(InvalidHeaderError, match="exactly one"):
+        handshake.validate_response(101, message)  # type: ignore[arg-type]
+
+
+def test_headers_that_are_not_pairs() -> None:
+    with pytest.raises(InvalidHeaderError, match="pairs"):
+        ClientHandshake.create(key=RFC_KEY).validate_response(101, ["Upgrade"])  # type: ignore[list-item]

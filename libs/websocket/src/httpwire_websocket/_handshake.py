@@ -55,11 +55,19 @@ class HandshakeResult:
 
 
 def _collect(headers: Headers) -> dict[str, list[str]]:
-    """Group header values by lowercased name, keeping repeats (as a ``CIMultiDict`` does)."""
-    items = headers.items() if isinstance(headers, Mapping) else headers
+    """Group header values by lowercased name, keeping repeats (as a ``CIMultiDict`` does).
+
+    Anything with an ``items()`` method giving every field counts as a mapping, which includes
+    ``http.client.HTTPMessage``.
+    """
+    items_method = getattr(headers, "items", None)
+    items: Iterable[object] = items_method() if callable(items_method) else headers
     grouped: dict[str, list[str]] = {}
-    for name, value in items:
-        grouped.setdefault(name.lower(), []).append(value)
+    for item in items:
+        if not isinstance(item, tuple) or len(item) != 2:
+            raise InvalidHeaderError("response", repr(item), "headers must be (name, value) pairs")
+        name, value = item
+        grouped.setdefault(str(name).lower(), []).append(str(value))
     return grouped
 
 
