@@ -386,12 +386,14 @@ def compare(
     unit: str = "us",
     fallback_baselines: Sequence[str] = (),
     settings: Settings | None = None,
+    strict: bool = False,
 ) -> Result:
     """Time ``impls`` side by side, print a table and return it.
 
     ``baseline`` names the implementation the ratios are taken against; when it is absent, the first
     present name of ``fallback_baselines`` (else the first implementation) stands in, and the table
-    says so. Implementations whose check fails get an error row and no figures.
+    says so. Implementations whose check fails get an error row and no figures (the runner then
+    fails the area); with ``strict=True`` the call also raises AssertionError after printing.
     """
     if unit not in _UNITS:
         raise ValueError(f"unit must be one of {sorted(_UNITS)}, not {unit!r}")
@@ -458,6 +460,8 @@ def compare(
     )
     _print_table(result)
     _RESULTS.append(result)
+    if strict and not result.ok:
+        raise AssertionError("; ".join(result.problems()))
     return result
 
 
