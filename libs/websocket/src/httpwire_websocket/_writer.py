@@ -12,7 +12,13 @@ import zlib
 from typing import Final
 
 from ._deflate import Compressor, DeflateParams
-from ._frames import MAX_CONTROL_PAYLOAD, build_close_payload, encode_text, frame_header
+from ._frames import (
+    MAX_CONTROL_PAYLOAD,
+    PACK_2,
+    build_close_payload,
+    encode_text,
+    frame_header,
+)
 from ._mask import mask, mask_inplace
 from ._models import WSCloseCode
 from .exceptions import LocalProtocolError
@@ -43,6 +49,7 @@ class WebSocketWriter:
         "_keys",
         "_keys_pos",
         "_max_frame",
+        "_plain",
     )
 
     def __init__(
@@ -69,6 +76,8 @@ class WebSocketWriter:
                 no_context = deflate.server_no_context_takeover
             self._compressor = Compressor(bits, no_context, compress_level)
         self._closed = False
+        # No compression, no fragmentation and not closed: text() and binary() skip message().
+        self._plain = self._compressor is None and not max_frame_size
         self._keys = b""
         self._keys_pos = _KEY_POOL_SIZE
 
@@ -87,6 +96,8 @@ class WebSocketWriter:
         key = self._keys[pos : pos + 4]
         self._keys_pos = pos + 4
         length = len(payload)
+        if length < 126:
+            return PACK_2(first_byte, length | 0x80) + key + mask(key, payload)
         if length < _IN_PLACE_MIN:
             return frame_header(first_byte, length, 0x80) + key + mask(key, payload)
         frame = bytearray(frame_header(first_byte, length, 0x80))
@@ -100,6 +111,8 @@ class WebSocketWriter:
         """Frames for one TEXT message; ``compress`` overrides the level for this message only."""
         if not isinstance(data, str):
             raise TypeError(f"data argument must be str ({type(data)!r})")
+        if self._plain:
+            return self._frame(0x81, encode_text(data))
         return self.message(0x1, encode_text(data), compress=compress)
 
     def binary(
@@ -108,6 +121,8 @@ class WebSocketWriter:
         """Frames for one BINARY message; ``compress`` overrides the level for this message only."""
         if not isinstance(data, bytes | bytearray | memoryview):
             raise TypeError(f"data argument must be byte-ish ({type(data)!r})")
+        if self._plain:
+            return self._frame(0x82, data)
         return self.message(0x2, data, compress=compress)
 
     def ping(self, payload: bytes | str = b"") -> bytes | bytearray:
@@ -124,6 +139,7 @@ class WebSocketWriter:
         """The Close frame; afterwards every other send raises ``LocalProtocolError``."""
         frame = self.message(0x8, build_close_payload(code, message))
         self._closed = True
+        self._plain = False
         return frame
 
     def message(
