@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import socket
+import ssl
 from collections.abc import Iterator
 
 import pytest
@@ -578,14 +580,41 @@ async def test_proxy_connection_goes_to_the_proxy(echo_server: CountingServer) -
     assert resolver.calls == []
 
 
-async def test_start_tls_upgrades_a_plain_connection(
-    server_ssl: object, client_ssl: object
+async def test_https_proxy_uses_the_request_tls_setting(
+    tls_server: CountingServer, client_ssl: ssl.SSLContext
 ) -> None:
-    import ssl
+    async with hc.TCPConnector(ssl=client_ssl) as connector:
+        req = FakeRequest("http://target.test/", proxy=tls_server.url("https"))
+        conn = await connector.connect(req)
+        assert conn.transport is not None
+        assert conn.transport.get_extra_info("ssl_object") is not None
+        assert await echo(conn) == b"ping"
+        conn.close()
 
-    assert isinstance(server_ssl, ssl.SSLContext)
-    assert isinstance(client_ssl, ssl.SSLContext)
 
+async def test_start_tls_rejects_an_untrusted_certificate(server_ssl: ssl.SSLContext) -> None:
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError, ssl.SSLError):
+            await writer.start_tls(server_ssl)
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with hc.TCPConnector() as connector:
+            conn = await connector.connect(FakeRequest(f"http://127.0.0.1:{port}/"))
+            with pytest.raises(hc.ClientConnectorCertificateError):
+                await connector.start_tls(conn, FakeRequest(f"https://localhost:{port}/"))
+            with pytest.raises(ValueError, match="does not use TLS"):
+                await connector.start_tls(conn, FakeRequest(f"http://localhost:{port}/"))
+            conn.close()
+    finally:
+        server.close()
+
+
+async def test_start_tls_upgrades_a_plain_connection(
+    server_ssl: ssl.SSLContext, client_ssl: ssl.SSLContext
+) -> None:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         assert await reader.readline() == b"STARTTLS\n"
         writer.write(b"OK\n")
@@ -659,7 +688,7 @@ async def test_closing_during_a_connect_closes_the_new_connection(
     await asyncio.sleep(0.01)
     await connector.close()
     resolver.hold.set()
-    with pytest.raises((hc.ClientConnectionError, asyncio.CancelledError)):
+    with pytest.raises(hc.ClientConnectionError, match="closed during the DNS look-up"):
         await task
     await echo_server.wait_active(0)
 

@@ -150,3 +150,13 @@ async def test_stream_protocol_eof_and_errors() -> None:
     with pytest.raises(ConnectionResetError):
         broken.write(b"x")
     broken.close()  # nothing to close: no error
+
+
+async def test_connector_closed_while_a_connection_is_being_opened() -> None:
+    connector = testing.MockConnector(delay=0.05)
+    task = asyncio.create_task(connector.connect(testing.FakeRequest("http://a.test/")))
+    await asyncio.sleep(0.01)
+    await connector.close()
+    with pytest.raises(hc.ClientConnectionError, match="closed while connecting"):
+        await task
+    assert connector.created[0].closed

@@ -587,7 +587,16 @@ class TCPConnector(BaseConnector):
             self._lookups[key] = task
             task.add_done_callback(lambda done: self._lookup_done(key, done))
         # Shielded: a caller giving up must not cancel the look-up others are waiting for.
-        answer = await asyncio.shield(task)
+        try:
+            answer = await asyncio.shield(task)
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if task.cancelled() and (current is None or not current.cancelling()):
+                # The look-up itself was cancelled (the connector closed), not this caller.
+                raise ClientConnectionError(
+                    f"{type(self).__name__} was closed during the DNS look-up"
+                ) from None
+            raise
         return self._dns_cache.get(key) or answer
 
     def _lookup_done(self, key: HostKey, task: asyncio.Task[list[ResolveResult]]) -> None:
@@ -646,10 +655,13 @@ class TCPConnector(BaseConnector):
         proxy_is_ssl = proxy.scheme in ("https", "wss")
         host = proxy.raw_host or ""
         port = proxy.port
-        key = ConnectionKey(host, port, proxy_is_ssl, True, None, None, None)
+        request_ssl = normalize_ssl(req.ssl)
+        key = ConnectionKey(host, port, proxy_is_ssl, request_ssl, None, None, None)
         ssl_context: SSLContext | None = None
+        fingerprint: Fingerprint | None = None
         if proxy_is_ssl:
-            ssl_context, _ = choose_context(True, True)
+            # As aiohttp does, the request's TLS setting also applies to an https proxy.
+            ssl_context, fingerprint = choose_context(request_ssl, self._ssl)
             if ssl_context is None:
                 ssl_context = await verified_context()
         return await self._open(
@@ -659,7 +671,7 @@ class TCPConnector(BaseConnector):
             url=proxy,
             ssl_context=ssl_context,
             server_hostname=None,
-            fingerprint=None,
+            fingerprint=fingerprint,
             traces=traces,
             timeout=timeout,
             error_class=ClientProxyConnectionError,
