@@ -119,7 +119,7 @@ def _group(events: list[Any]) -> tuple[list[Message], bytes | None]:
             messages[-1].body += event.data
         elif isinstance(event, EndOfMessage):
             messages[-1].complete = True
-            messages[-1].trailers = list(event.raw_headers)
+            messages[-1].trailers = list(event.raw_trailers)
         elif isinstance(event, Upgraded):
             tail = event.tail
     return messages, tail

@@ -30,6 +30,7 @@ def _nested(*atoms: bytes) -> bytes:
 
 
 TOKEN_RE = re.compile(rb"[" + TCHAR + rb"]+")
+FIELD_VALUE_RE = re.compile(rb"[" + FIELD_CHAR + rb"]*")
 STR_TOKEN_RE = re.compile(r"[" + TCHAR.decode("ascii") + r"]+")
 #: A field value as the serializer accepts it (str): no CTL except HTAB, no DEL.
 STR_FIELD_VALUE_RE = re.compile(r"[^\x00-\x08\x0a-\x1f\x7f]*")

@@ -8,6 +8,8 @@ switch (101, CONNECT 2xx, an accepted upgrade request) then ends the stream with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
@@ -17,6 +19,7 @@ __all__ = [
     "EndOfMessage",
     "Event",
     "InformationalResponse",
+    "RawFields",
     "Request",
     "Response",
     "Upgraded",
@@ -26,48 +29,58 @@ __all__ = [
 EMPTY_HEADERS: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
 
 
-def split_raw_fields(raw: bytes) -> tuple[tuple[bytes, bytes], ...]:
-    """Split a validated field section (CRLF-joined lines) into (name, stripped value) pairs."""
-    if not raw:
-        return ()
-    out = []
-    for line in raw.split(b"\r\n"):
-        name, _, value = line.partition(b":")
-        out.append((name, value.strip(b" \t")))
-    return tuple(out)
+RawFields = tuple[tuple[bytes, bytes], ...]
+_KEY = itemgetter(0)
+_VALUE = itemgetter(1)
 
 
-class _RawFields:
-    """Mixin: ``raw_headers`` computed on demand from the field section kept as bytes."""
+def raw_fields(fields: CIMultiDictProxy[str]) -> RawFields:
+    """The fields as ``(name, value)`` bytes pairs in wire order (the inverse of the decoding)."""
+    items = list(fields.items())
+    return tuple(
+        zip(
+            map(str.encode, map(_KEY, items)),
+            map(str.encode, map(_VALUE, items), repeat("utf-8"), repeat("surrogateescape")),
+            strict=True,
+        )
+    )
+
+
+class _HasRawHeaders:
+    """Mixin: ``raw_headers`` built on access from ``headers`` (most clients never ask for it)."""
 
     __slots__ = ()
-    raw: bytes
+    headers: CIMultiDictProxy[str]
 
     @property
-    def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
-        """The fields as received: ``(name, value)`` bytes pairs in wire order, values stripped."""
-        return split_raw_fields(self.raw)
+    def raw_headers(self) -> RawFields:
+        """The header fields as received: ``(name, value)`` bytes pairs in wire order.
+
+        Names keep their case; values are stripped of surrounding whitespace, as in ``headers``.
+        """
+        return raw_fields(self.headers)
 
 
 @dataclass(frozen=True, slots=True)
-class InformationalResponse(_RawFields):
+class InformationalResponse(_HasRawHeaders):
     """A 1xx interim response other than 101 (RFC 9110 §15.2); the final response follows."""
 
     version: tuple[int, int]
     status: int
     reason: str
     headers: CIMultiDictProxy[str]
-    raw: bytes = field(default=b"", repr=False)
 
 
 @dataclass(frozen=True, slots=True)
-class Response(_RawFields):
+class Response(_HasRawHeaders):
     """The head of a final response, or of a 101 (Switching Protocols) response.
 
     ``reason`` and header values are decoded as UTF-8 with ``surrogateescape`` (undecodable bytes
     survive as lone surrogates, so ``value.encode("utf-8", "surrogateescape")`` gives the wire
-    bytes back); names are ASCII tokens. ``keep_alive`` is whether the connection can carry
-    another exchange after this one (RFC 9112 §9.3); ``upgrade`` is whether the connection
+    bytes back); names are ASCII tokens. ``raw_headers`` gives the same fields as bytes
+    pairs, in wire order.
+    ``keep_alive`` is whether the connection can carry another exchange after this one
+    (RFC 9112 §9.3); ``upgrade`` is whether the connection
     switches protocols after this head (101, or 2xx to CONNECT); ``chunked`` whether the body
     uses chunked framing; ``content_length`` the parsed Content-Length, if any.
     """
@@ -80,11 +93,10 @@ class Response(_RawFields):
     upgrade: bool = False
     chunked: bool = False
     content_length: int | None = None
-    raw: bytes = field(default=b"", repr=False)
 
 
 @dataclass(frozen=True, slots=True)
-class Request(_RawFields):
+class Request(_HasRawHeaders):
     """The head of a request (server side).
 
     ``upgrade`` is true for CONNECT and for requests asking to switch protocols
@@ -100,7 +112,6 @@ class Request(_RawFields):
     upgrade: bool = False
     chunked: bool = False
     content_length: int | None = None
-    raw: bytes = field(default=b"", repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +127,18 @@ class Data:
 
 
 @dataclass(frozen=True, slots=True)
-class EndOfMessage(_RawFields):
-    """The message is complete; ``trailers`` holds the trailer section of a chunked body."""
+class EndOfMessage:
+    """The message is complete; ``trailers`` holds the trailer section of a chunked body.
+
+    ``raw_trailers`` has the same fields as ``(name, value)`` bytes pairs in wire order.
+    """
 
     trailers: CIMultiDictProxy[str] = field(default_factory=lambda: EMPTY_HEADERS)
-    raw: bytes = field(default=b"", repr=False)
+
+    @property
+    def raw_trailers(self) -> RawFields:
+        """The trailer fields as ``(name, value)`` bytes pairs in wire order."""
+        return raw_fields(self.trailers)
 
 
 @dataclass(frozen=True, slots=True)

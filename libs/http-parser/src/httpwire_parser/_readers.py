@@ -20,7 +20,7 @@ from multidict import CIMultiDictProxy
 
 from ._abnf import CHUNK_LINE_RE, CHUNK_PREFIX_RE, FIELD_BLOCK_RE, FIELD_PREFIX_RE
 from ._decoders import ContentDecoder
-from ._events import EMPTY_HEADERS, Data, EndOfMessage, Event, Upgraded
+from ._events import Data, EndOfMessage, Event, Upgraded
 from ._headers import (
     CONTENT_ENCODING,
     MAX_LENGTH,
@@ -65,6 +65,7 @@ _CONTENT_LENGTH_LINE_RE: Final = re.compile(
     rb"^content-length:([^\r\n]*)\r\n", re.IGNORECASE | re.MULTILINE
 )
 _HEXDIGITS: Final = frozenset(b"0123456789abcdefABCDEF")
+_HEX: Final = b"0123456789abcdefABCDEF"
 
 _TERMINAL_REASON = {
     UPGRADED: "the connection switched protocols; hand later bytes to the new protocol",
@@ -93,7 +94,6 @@ class BaseParser:
         "_origin",
         "_pending",
         "_piece_size",
-        "_readers",
         "_remaining",
         "_start_prefix_re",
         "_state",
@@ -112,15 +112,11 @@ class BaseParser:
         decompress_piece_size: int,
         start_prefix_re: re.Pattern[bytes],
     ) -> None:
-        for name, value in (
-            ("max_line_size", max_line_size),
-            ("max_field_size", max_field_size),
-            ("max_headers", max_headers),
-            ("max_trailer_size", max_trailer_size),
-            ("decompress_piece_size", decompress_piece_size),
+        if (
+            min(max_line_size, max_field_size, max_headers, max_trailer_size, decompress_piece_size)
+            < 1
         ):
-            if value < 1:
-                raise ValueError(f"{name} must be positive, got {value}")
+            raise ValueError("size limits must be positive")
         self._max_line_size = max_line_size
         self._max_field_size = max_field_size
         self._max_headers = max_headers
@@ -141,17 +137,6 @@ class BaseParser:
         self._keep_alive = True
         self._upgrade_after = False
         self._decoder: ContentDecoder | None = None
-        self._readers = (
-            self._read_head,
-            self._read_fixed,
-            self._read_chunk_size,
-            self._read_chunk_data,
-            self._read_chunk_crlf,
-            self._read_trailers,
-            self._read_until_eof,
-            self._read_closed,
-            self._read_switching,
-        )
 
     # -- public driving API -------------------------------------------------------------------
 
@@ -194,9 +179,9 @@ class BaseParser:
                 buf = bytes(data)
             n = len(buf)
             pos = 0
-            readers = self._readers
+            readers = _READERS
             while pos < n:
-                new = readers[self._state](buf, pos, events)
+                new = readers[self._state](self, buf, pos, events)
                 if new < 0:
                     self._pending = bytearray(memoryview(buf)[pos:])
                     self._origin += pos
@@ -231,7 +216,7 @@ class BaseParser:
         try:
             at = self._fed
             if state == UNTIL_EOF:
-                self._finish_message(events, EMPTY_HEADERS, b"")
+                self._finish_message(events, None)
             elif state == HEAD:
                 if self._pending:
                     raise IncompleteMessage("connection closed inside a message head", at)
@@ -392,15 +377,13 @@ class BaseParser:
         elif chunk_end:
             events.append(Data(b"", True))
 
-    def _finish_message(
-        self, events: list[Event], trailers: CIMultiDictProxy[str], raw: bytes
-    ) -> None:
+    def _finish_message(self, events: list[Event], trailers: CIMultiDictProxy[str] | None) -> None:
         self._cl_seen = False
         decoder = self._decoder
         if decoder is not None:
             self._decoder = None
             decoder.finish()
-        events.append(_END_OF_MESSAGE if not raw else EndOfMessage(trailers, raw))
+        events.append(_END_OF_MESSAGE if trailers is None else EndOfMessage(trailers))
         self._message_complete()
         if self._upgrade_after:
             self._upgrade_after = False
@@ -422,7 +405,7 @@ class BaseParser:
         remaining -= end - pos
         self._remaining = remaining
         if remaining == 0:
-            self._finish_message(events, EMPTY_HEADERS, b"")
+            self._finish_message(events, None)
         return end
 
     def _read_until_eof(self, buf: bytes, pos: int, events: list[Event]) -> int:
@@ -434,33 +417,45 @@ class BaseParser:
         return len(buf)
 
     def _read_chunk_size(self, buf: bytes, pos: int, events: list[Event]) -> int:
-        m = CHUNK_LINE_RE.match(buf, pos)
-        if m is None:
-            nl = buf.find(b"\n", pos)
-            if nl >= 0:
-                raise self._chunk_line_error(buf, pos, nl)
-            self._chunk_line_incomplete(buf, pos, len(buf))
-            return -1
-        size = int(m.group(1), 16)
-        pos = m.end()
-        if size == 0:
-            self._state = TRAILERS
-            self._checked = 0
-            self._lines = 1
-            return pos
-        end = pos + size
-        if end + 2 <= len(buf):
-            # Fast path: the whole chunk and its CRLF are here.
+        # Loops over every chunk that is wholly in the buffer without going back to feed().
+        n = len(buf)
+        decoder = self._decoder
+        limit = self._max_line_size + 2
+        while True:
+            nl = buf.find(b"\r\n", pos, pos + limit)
+            line = buf[pos:nl] if nl > pos else b""
+            if line and len(line) <= 16 and not line.strip(_HEX):
+                size = int(line, 16)
+                start = nl + 2
+            else:
+                m = CHUNK_LINE_RE.match(buf, pos)
+                if m is None:
+                    nl = buf.find(b"\n", pos)
+                    if nl >= 0:
+                        raise self._chunk_line_error(buf, pos, nl)
+                    self._chunk_line_incomplete(buf, pos, n)
+                    return -1
+                size = int(m.group(1), 16)
+                start = m.end()
+            if size == 0:
+                self._state = TRAILERS
+                self._checked = 0
+                self._lines = 1
+                return start
+            end = start + size
+            if end + 2 > n:
+                self._remaining = size
+                self._state = CHUNK_DATA
+                return start
             if buf[end] != 13 or buf[end + 1] != 10:
                 raise TransferEncodingError("chunk data not followed by CRLF", self._origin + end)
-            if self._decoder is None:
-                events.append(Data(buf[pos:end], True))
+            if decoder is None:
+                events.append(Data(buf[start:end], True))
             else:
-                self._emit_decoded(events, buf[pos:end], True)
-            return end + 2
-        self._remaining = size
-        self._state = CHUNK_DATA
-        return pos
+                self._emit_decoded(events, buf[start:end], True)
+            pos = end + 2
+            if pos >= n:
+                return pos
 
     def _chunk_line_error(self, buf: bytes, pos: int, nl: int) -> HttpParserError:
         m = CHUNK_PREFIX_RE.match(buf, pos, nl)
@@ -517,7 +512,7 @@ class BaseParser:
     def _read_trailers(self, buf: bytes, pos: int, events: list[Event]) -> int:
         n = len(buf)
         if buf.startswith(b"\r\n", pos):
-            self._finish_message(events, EMPTY_HEADERS, b"")
+            self._finish_message(events, None)
             return pos + 2
         end = buf.find(b"\r\n\r\n", pos + (self._checked - 2 if self._checked > 2 else 0))
         if end < 0:
@@ -537,7 +532,7 @@ class BaseParser:
         fields = parse_fields(
             buf, pos, end + 2, self._origin, self._max_field_size, self._max_headers
         )
-        self._finish_message(events, frozen(fields), buf[pos:end])
+        self._finish_message(events, frozen(fields))
         return end + 4
 
     def _read_closed(self, buf: bytes, pos: int, events: list[Event]) -> int:
@@ -556,3 +551,17 @@ class BaseParser:
         self._state = UPGRADED
         self._pending = bytearray()
         return len(buf)
+
+
+#: The reader for each state (indexed by the state number); terminal states have none.
+_READERS: Final = (
+    BaseParser._read_head,
+    BaseParser._read_fixed,
+    BaseParser._read_chunk_size,
+    BaseParser._read_chunk_data,
+    BaseParser._read_chunk_crlf,
+    BaseParser._read_trailers,
+    BaseParser._read_until_eof,
+    BaseParser._read_closed,
+    BaseParser._read_switching,
+)

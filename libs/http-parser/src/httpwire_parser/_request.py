@@ -86,7 +86,6 @@ class RequestParser(BaseParser):
         headers = parse_fields(
             buf, nl + 2, end + 2, origin, self._max_field_size, self._max_headers
         )
-        raw = buf[nl + 2 : end]
         fields_at = origin + nl + 2
         hosts = headers.getall("Host", ())
         if len(hosts) > 1 or (version >= (1, 1) and not hosts):
@@ -105,9 +104,7 @@ class RequestParser(BaseParser):
         connect = method == "CONNECT"
         upgrade = connect or ("upgrade" in tokens and UPGRADE in headers)
         proxy = frozen(headers)
-        events.append(
-            Request(method, target, version, proxy, keep_alive, upgrade, chunked, length, raw)
-        )
+        events.append(Request(method, target, version, proxy, keep_alive, upgrade, chunked, length))
         self._keep_alive = keep_alive
         after = end + 4
         if connect or (not chunked and not length):

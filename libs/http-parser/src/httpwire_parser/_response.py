@@ -112,10 +112,9 @@ class ResponseParser(BaseParser):
         headers = parse_fields(
             buf, nl + 2, end + 2, origin, self._max_field_size, self._max_headers
         )
-        raw = buf[nl + 2 : end]
         after = end + 4
         if status < 200 and status != 101:
-            events.append(InformationalResponse(version, status, reason, frozen(headers), raw))
+            events.append(InformationalResponse(version, status, reason, frozen(headers)))
             return after
         methods = self._methods
         method = methods.popleft() if methods else "GET"
@@ -128,7 +127,7 @@ class ResponseParser(BaseParser):
         keep_alive = keep_alive_for(version, connection_tokens(headers))
         if status == 101 or (method == "CONNECT" and status < 300):
             events.append(
-                Response(version, status, reason, frozen(headers), False, True, False, length, raw)
+                Response(version, status, reason, frozen(headers), False, True, False, length)
             )
             events.append(_END_OF_MESSAGE)
             self._state = SWITCHING
@@ -151,9 +150,7 @@ class ResponseParser(BaseParser):
             state = UNTIL_EOF
             keep_alive = False
         proxy = frozen(headers)
-        events.append(
-            Response(version, status, reason, proxy, keep_alive, False, chunked, length, raw)
-        )
+        events.append(Response(version, status, reason, proxy, keep_alive, False, chunked, length))
         self._keep_alive = keep_alive
         if state == HEAD:
             events.append(_END_OF_MESSAGE)
