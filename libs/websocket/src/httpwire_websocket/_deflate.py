@@ -319,16 +319,27 @@ class Decompressor:
         self._wbits = -window_bits
         self._obj = zlib.decompressobj(self._wbits)
 
-    def decompress(self, data: bytes, used: int, limit: int) -> bytes:
-        """Inflate one fragment of a message that has ``used`` bytes so far (``limit`` 0 = none)."""
+    def decompress(
+        self, data: bytes | bytearray | memoryview, used: int, limit: int, final: bool
+    ) -> bytes:
+        """Inflate one fragment of a message that has ``used`` bytes so far (``limit`` 0 = none).
+
+        For the ``final`` fragment the stripped ``00 00 ff ff`` tail is inflated too, in a second
+        call rather than appended, which would copy the whole fragment.
+        """
+        obj = self._obj
         try:
             if limit:
                 allowance = limit - used
-                out = self._obj.decompress(data, allowance + 1)
+                out = obj.decompress(data, allowance + 1)
+                if final and len(out) <= allowance:
+                    out += obj.decompress(DEFLATE_TAIL, allowance - len(out) + 1)
                 if len(out) > allowance:
                     raise MessageTooBigError(used + len(out), limit)
             else:
-                out = self._obj.decompress(data)
+                out = obj.decompress(data)
+                if final:
+                    out += obj.decompress(DEFLATE_TAIL)
         except zlib.error as exc:
             raise ProtocolError(f"Invalid compressed data: {exc}") from None
         if self._obj.eof and self._obj.unused_data not in (b"", DEFLATE_TAIL):

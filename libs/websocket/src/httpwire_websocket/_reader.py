@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 from typing import Final
 
-from ._deflate import DEFLATE_TAIL, Decompressor, DeflateParams
+from ._deflate import Decompressor, DeflateParams
 from ._frames import UNPACK_Q, opcode_name, parse_close_payload
 from ._mask import mask
 from ._models import WSCloseCode, WSMessage, WSMsgType
@@ -140,10 +140,10 @@ class WebSocketReader:
                     self._chunks.append(data[pos : pos + need])
                     pos += need
                     self._need = 0
-                    payload = b"".join(self._chunks)
+                    payload: bytes | bytearray = b"".join(self._chunks)
                     self._chunks = []
                     if self._frame_key:
-                        payload = bytes(mask(self._frame_key, payload))
+                        payload = mask(self._frame_key, payload)
                     self._frame(self._frame_b0, payload, out)
                     continue
                 if end - pos < 2:
@@ -194,7 +194,7 @@ class WebSocketReader:
                 payload = data[pos : pos + length]
                 pos += length
                 if key:
-                    payload = bytes(mask(key, payload))
+                    payload = mask(key, payload)
                 if self._msg_op or b0 & 0x7C != 0:
                     self._frame(b0, payload, out)
                 elif b0 == 0x81:
@@ -207,6 +207,8 @@ class WebSocketReader:
                     else:
                         out.append(_new(WSMessage, (_TEXT, payload, "")))
                 elif b0 == 0x82:
+                    if type(payload) is not bytes:
+                        payload = bytes(payload)
                     out.append(_new(WSMessage, (_BINARY, payload, "")))
                 else:
                     self._frame(b0, payload, out)
@@ -241,17 +243,17 @@ class WebSocketReader:
             raise ProtocolError(f"RSV1 set on a {opcode_name(opcode)} frame")
         raise ProtocolError(f"Fragmented {opcode_name(opcode)} frame")
 
-    def _frame(self, b0: int, payload: bytes, out: list[WSMessage]) -> None:
+    def _frame(self, b0: int, payload: bytes | bytearray, out: list[WSMessage]) -> None:
         """Handle one complete, unmasked frame."""
         opcode = b0 & 0x0F
         if opcode >= 0x8:
             if opcode == 0x8:
-                code, reason = parse_close_payload(payload)
+                code, reason = parse_close_payload(bytes(payload))
                 out.append(_new(WSMessage, (_CLOSE, code, reason)))
             elif opcode == 0x9:
-                out.append(_new(WSMessage, (_PING, payload, "")))
+                out.append(_new(WSMessage, (_PING, bytes(payload), "")))
             else:
-                out.append(_new(WSMessage, (_PONG, payload, "")))
+                out.append(_new(WSMessage, (_PONG, bytes(payload), "")))
             return
         fin = b0 & 0x80
         if opcode:
@@ -268,9 +270,7 @@ class WebSocketReader:
         chunk = payload
         if self._msg_rsv1:
             assert self._inflater is not None  # the first-byte table admits RSV1 only with it
-            if fin:
-                chunk += DEFLATE_TAIL
-            chunk = self._inflater.decompress(chunk, self._msg_size, self._max)
+            chunk = self._inflater.decompress(chunk, self._msg_size, self._max, bool(fin))
         self._msg_size += len(chunk)
         decoder = self._decoder
         if decoder is not None:
@@ -292,7 +292,7 @@ class WebSocketReader:
         if decoder is not None and self._decode_text:
             data = "".join(parts)  # type: ignore[arg-type]
         else:
-            data = parts[0] if len(parts) == 1 else b"".join(parts)  # type: ignore[arg-type]
+            data = bytes(parts[0]) if len(parts) == 1 else b"".join(parts)  # type: ignore[arg-type]
         if self._msg_rsv1:
             assert self._inflater is not None
             self._inflater.end_message()
