@@ -11,6 +11,10 @@ import httpwire_connectors as hc
 from httpwire_connectors import testing
 
 
+def reusable(protocol: hc.StreamProtocol) -> bool:
+    return not protocol.should_close
+
+
 def test_testing_is_not_reexported() -> None:
     assert "testing" not in hc.__all__
     assert not hasattr(hc, "FakeResolver")
@@ -118,12 +122,12 @@ async def test_stream_protocol_reads_and_reports_reusability() -> None:
     protocol = hc.StreamProtocol()
     transport = testing.MockTransport(protocol)
     protocol.connection_made(transport)
-    assert not protocol.should_close
+    assert reusable(protocol)
     protocol.data_received(b"abcdef")
-    assert protocol.should_close  # unread bytes
+    assert not reusable(protocol)  # unread bytes
     assert await protocol.read(2) == b"ab"
     assert await protocol.read() == b"cdef"
-    assert not protocol.should_close
+    assert reusable(protocol)
     reader = asyncio.create_task(protocol.read())
     await asyncio.sleep(0)
     protocol.data_received(b"late")
