@@ -14,7 +14,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -32,28 +31,21 @@ _ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run_child(client: str, url: str, size: int, cpu: int | None) -> dict[str, Any]:
-    """Run one child to completion (bounded in time) and return its report."""
+    """Run one child to completion (killed after a time bound) and return its report."""
     command = [sys.executable, "-m", "benchmarks._memory_child", client, url, str(size)]
     if cpu is not None:
         command += ["--cpu", str(cpu)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=_ROOT)
-    assert process.stdout is not None
-    deadline = time.monotonic() + _CHILD_TIMEOUT_S
-    while True:
-        pid, status = os.waitpid(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            process.kill()
-            os.waitpid(process.pid, 0)
-            process.stdout.close()
-            raise TimeoutError(f"{client}: no result within {_CHILD_TIMEOUT_S:.0f} s")
-        time.sleep(0.02)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    output = process.stdout.read().decode("utf-8", "replace").strip()
-    process.stdout.close()
-    if process.returncode != 0 or not output:
-        raise RuntimeError(f"{client}: child exited with {process.returncode}")
+    try:
+        done = subprocess.run(
+            command, capture_output=True, cwd=_ROOT, timeout=_CHILD_TIMEOUT_S, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise TimeoutError(f"no result within {_CHILD_TIMEOUT_S:.0f} s") from None
+    output = done.stdout.decode("utf-8", "replace").strip()
+    if done.returncode != 0 or not output:
+        errors = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        last = errors[-1] if errors else "no message"
+        raise RuntimeError(f"child exited with {done.returncode}: {last}")
     data: dict[str, Any] = json.loads(output.splitlines()[-1])
     return data
 
