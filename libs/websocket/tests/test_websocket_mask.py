@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from httpwire_websocket import mask, mask_inplace, mask_inplace_py, mask_py
+from httpwire_websocket import LocalProtocolError, mask, mask_inplace, mask_inplace_py, mask_py
 from httpwire_websocket._mask_py import _BIGINT_MAX
 
 
@@ -69,3 +69,11 @@ def test_inplace_equal_key_bytes_and_selector() -> None:
     buf = bytearray(b"ab" * 1000)
     mask_inplace(b"\x01\x01\x01\x01", buf, 2)
     assert bytes(buf) == b"ab" + reference(b"\x01" * 4, b"ab" * 999)
+
+
+@pytest.mark.parametrize("key", [b"", b"abc", b"abcde"])
+def test_key_must_be_four_bytes(key: bytes) -> None:
+    with pytest.raises(LocalProtocolError):
+        mask_py(key, b"data")
+    with pytest.raises(LocalProtocolError):
+        mask_inplace_py(key, bytearray(b"data" * 200))

@@ -8,6 +8,8 @@ the lane method); above it, four ``bytes.translate`` passes over the byte lanes 
 
 from __future__ import annotations
 
+from .exceptions import LocalProtocolError
+
 __all__ = ["mask_inplace_py", "mask_py"]
 
 _BIGINT_MAX = 512
@@ -21,6 +23,8 @@ def mask_py(key: bytes, data: bytes | bytearray | memoryview) -> bytes | bytearr
 
     ``key`` must be 4 bytes. ``data`` is never modified; the result is a new object.
     """
+    if len(key) != 4:
+        raise LocalProtocolError(f"A mask key is 4 bytes, got {len(key)}")
     n = len(data)
     if n <= _BIGINT_MAX:
         if not n:
@@ -39,6 +43,8 @@ def mask_inplace_py(key: bytes, buf: bytearray, start: int = 0) -> None:
     Writers use it to mask a payload already copied behind its frame header, saving a copy of a
     large payload.
     """
+    if len(key) != 4:
+        raise LocalProtocolError(f"A mask key is 4 bytes, got {len(key)}")
     n = len(buf) - start
     if n <= _BIGINT_MAX:
         if n > 0:
