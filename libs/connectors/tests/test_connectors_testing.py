@@ -164,3 +164,14 @@ async def test_connector_closed_while_a_connection_is_being_opened() -> None:
     with pytest.raises(hc.ClientConnectionError, match="closed while connecting"):
         await task
     assert connector.created[0].closed
+
+
+async def test_connect_failing_after_close_keeps_the_counts_sane() -> None:
+    connector = testing.MockConnector(delay=0.05)
+    connector.fail_with = ConnectionRefusedError(111, "refused")
+    task = asyncio.create_task(connector.connect(testing.FakeRequest("http://a.test/")))
+    await asyncio.sleep(0.01)
+    await connector.close()
+    with pytest.raises(ConnectionRefusedError):
+        await task
+    assert connector.stats.connecting == 0

@@ -339,7 +339,8 @@ class BaseConnector:
                 await trace.send_connection_create_start()
             protocol = await self._create_connection(req, traces, timeout)
         except BaseException:
-            self._apply(self._pool.connect_failed(key, self._loop.time()))
+            if not self._closed:
+                self._apply(self._pool.connect_failed(key, self._loop.time()))
             raise
         if self._closed:
             protocol.close()
