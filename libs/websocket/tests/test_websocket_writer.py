@@ -225,3 +225,18 @@ def test_lone_surrogates_raise_a_typed_error() -> None:
         with pytest.raises(LocalProtocolError, match="surrogate"):
             send()
     assert not writer.closed
+
+
+def test_compress_threshold() -> None:
+    params = DeflateParams()
+    writer = WebSocketWriter(is_client=False, deflate=params, compress_threshold=10)
+    assert writer.text("short") == b"\x81\x05short"
+    long_frame = writer.text("long enough to compress")
+    assert long_frame[0] == 0xC1
+    reader = WebSocketReader(deflate=params)
+    assert reader.feed(writer.binary(b"tiny") + long_frame) == [
+        (WSMsgType.BINARY, b"tiny", ""),
+        (WSMsgType.TEXT, "long enough to compress", ""),
+    ]
+    with pytest.raises(ValueError, match="compress_threshold"):
+        WebSocketWriter(compress_threshold=-1)

@@ -59,6 +59,7 @@ class WebSocketProtocol:
         max_msg_size: int = DEFAULT_MAX_MSG_SIZE,
         compress_level: int = zlib.Z_BEST_SPEED,
         max_frame_size: int = 0,
+        compress_threshold: int = 0,
         autoping: bool = True,
         decode_text: bool = True,
     ) -> None:
@@ -70,6 +71,7 @@ class WebSocketProtocol:
             deflate=deflate,
             compress_level=compress_level,
             max_frame_size=max_frame_size,
+            compress_threshold=compress_threshold,
         )
         self._autoping = autoping
         self._state = WSState.OPEN

@@ -39,7 +39,9 @@ class WebSocketWriter:
     ``is_client=True`` masks every frame with its own key from ``os.urandom`` (RFC 6455 §5.3), read
     in 4 KiB batches so a small frame does not pay for a system call. ``deflate`` compresses data
     messages at ``compress_level``; each send may override the level (0 sends that message
-    uncompressed). ``max_frame_size`` above 0 splits larger data messages into fragments.
+    uncompressed), and messages shorter than ``compress_threshold`` bytes go uncompressed, since
+    deflate rarely shrinks them. ``max_frame_size`` above 0 splits larger data messages into
+    fragments.
     """
 
     __slots__ = (
@@ -50,6 +52,7 @@ class WebSocketWriter:
         "_keys_pos",
         "_max_frame",
         "_plain",
+        "_threshold",
     )
 
     def __init__(
@@ -59,13 +62,17 @@ class WebSocketWriter:
         deflate: DeflateParams | None = None,
         compress_level: int = zlib.Z_BEST_SPEED,
         max_frame_size: int = 0,
+        compress_threshold: int = 0,
     ) -> None:
         if not -1 <= compress_level <= 9:
             raise ValueError(f"compress_level must be from -1 to 9, got {compress_level}")
         if max_frame_size < 0:
             raise ValueError(f"max_frame_size must be 0 (no limit) or above, got {max_frame_size}")
+        if compress_threshold < 0:
+            raise ValueError(f"compress_threshold must be 0 or above, got {compress_threshold}")
         self._is_client = is_client
         self._max_frame = max_frame_size
+        self._threshold = compress_threshold
         self._compressor: Compressor | None = None
         if deflate is not None:
             if is_client:
@@ -161,7 +168,7 @@ class WebSocketWriter:
             raise LocalProtocolError(f"Cannot send a message with opcode {opcode:#x}")
         rsv1 = 0
         compressor = self._compressor
-        if compressor is not None and compress != 0:
+        if compressor is not None and compress != 0 and len(payload) >= self._threshold:
             if compress is not None and not -1 <= compress <= 9:
                 raise ValueError(f"compress must be from -1 to 9, got {compress}")
             payload = compressor.compress(payload, compress)
