@@ -355,3 +355,23 @@ def test_invalid_utf8_inside_compressed_text() -> None:
     reader = WebSocketReader(deflate=DeflateParams())
     err = error_of(reader.feed(build_frame(0x1, deflate_raw(b"\xff\xfe"), rsv1=True)))
     assert err.code == 1007
+
+
+@pytest.mark.parametrize("decode_text", [True, False])
+@pytest.mark.parametrize("size", [10, 600, 5000])
+def test_large_masked_messages_come_out_as_bytes_or_str(decode_text: bool, size: int) -> None:
+    reader = WebSocketReader(is_client=False, decode_text=decode_text)
+    frames = build_frame(0x1, b"t" * size, mask_key=KEY) + build_frame(
+        0x2, b"b" * size, mask_key=KEY
+    )
+    frames += build_frame(0x2, b"x" * size, fin=False, mask_key=KEY)
+    frames += build_frame(0x0, b"", mask_key=KEY)
+    text, binary, fragmented = reader.feed(frames)
+    assert type(text.data) is (str if decode_text else bytes)
+    assert type(binary.data) is bytes
+    assert type(fragmented.data) is bytes
+    assert (text.data, binary.data, fragmented.data) == (
+        "t" * size if decode_text else b"t" * size,
+        b"b" * size,
+        b"x" * size,
+    )

@@ -205,7 +205,7 @@ class WebSocketReader:
                     if self._decode_text:
                         out.append(_new(WSMessage, (_TEXT, text, "")))
                     else:
-                        out.append(_new(WSMessage, (_TEXT, payload, "")))
+                        out.append(_new(WSMessage, (_TEXT, bytes(payload), "")))
                 elif b0 == 0x82:
                     if type(payload) is not bytes:
                         payload = bytes(payload)
