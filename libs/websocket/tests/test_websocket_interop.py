@@ -20,10 +20,12 @@ from httpwire_websocket import (
     DeflateOffer,
     HandshakeResult,
     InvalidStatusError,
+    WebSocketProtocol,
     WebSocketReader,
     WebSocketWriter,
     WSMessage,
     WSMsgType,
+    WSState,
 )
 
 
@@ -156,3 +158,45 @@ async def test_status_other_than_101(server: int) -> None:
         ClientHandshake.create().validate_response(int(head.split()[1]), [])
     assert info.value.status == 426
     writer.close()
+
+
+async def server_pings_then_closes(ws: ServerConnection) -> None:
+    pong = await ws.ping(b"heartbeat")
+    await asyncio.wait_for(pong, 10)
+    await ws.send("after the pong")
+    await ws.close(4001, "server done")
+    close_rcvd = ws.protocol.close_rcvd
+    assert close_rcvd is not None
+    SERVER_SAW.append((close_rcvd.code, close_rcvd.reason))
+
+
+SERVER_SAW: list[tuple[int, str]] = []
+
+
+@pytest.mark.parametrize("compress", [0, 15])
+async def test_protocol_answers_server_ping_and_close(compress: int) -> None:
+    SERVER_SAW.clear()
+    async with serve(server_pings_then_closes, "127.0.0.1", 0, ping_interval=None) as srv:
+        port = next(iter(srv.sockets)).getsockname()[1]
+        client = await connect(port, ClientHandshake.create(compress=compress))
+        ws = WebSocketProtocol(deflate=client.result.deflate)
+        received: list[WSMessage] = []
+        while not ws.close_expected():
+            data = await asyncio.wait_for(client.stream_reader.read(65536), 10)
+            if data:
+                ws.receive_data(data)
+            else:
+                ws.receive_eof()
+            received += ws.events_received()
+            client.stream_writer.write(ws.data_to_send())
+            await client.stream_writer.drain()
+        assert await asyncio.wait_for(client.stream_reader.read(), 10) == b""
+        client.stream_writer.close()
+    assert received == [
+        (WSMsgType.PING, b"heartbeat", ""),
+        (WSMsgType.TEXT, "after the pong", ""),
+        (WSMsgType.CLOSE, 4001, "server done"),
+    ]
+    assert ws.state is WSState.CLOSED
+    assert (ws.close_code, ws.close_reason) == (4001, "server done")
+    assert SERVER_SAW == [(4001, "")]
