@@ -191,10 +191,14 @@ class WebSocketReader:
                     self._chunks.append(data[pos:])
                     self._need = length - (end - pos)
                     return out
-                payload = data[pos : pos + length]
+                if not key:
+                    payload = data[pos : pos + length]
+                elif length > 512:
+                    # Masking copies anyway; a view spares copying the payload out first.
+                    payload = mask(key, memoryview(data)[pos : pos + length])
+                else:
+                    payload = mask(key, data[pos : pos + length])
                 pos += length
-                if key:
-                    payload = mask(key, payload)
                 if self._msg_op or b0 & 0x7C != 0:
                     self._frame(b0, payload, out)
                 elif b0 == 0x81:
