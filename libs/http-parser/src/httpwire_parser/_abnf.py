@@ -78,6 +78,11 @@ REQUEST_PREFIX_RE = re.compile(
 )
 #: A whole header (or trailer) section minus its final empty line: field lines, each with CRLF.
 FIELD_BLOCK_RE = re.compile(rb"(?:[" + TCHAR + rb"]+:[" + FIELD_CHAR + rb"]*\r\n)*")
+#: A field section in the usual layout: every line "name: value" with exactly one SP after the
+#: colon and a non-empty value without surrounding whitespace (splitting at ": " is then exact).
+CANONICAL_FIELD_BLOCK_RE = re.compile(
+    rb"(?:[" + TCHAR + rb"]+: [" + FIELD_CHAR + rb"]*[\x21-\x7e\x80-\xff]\r\n)*"
+)
 #: One field line without its CRLF.
 FIELD_LINE_RE = re.compile(rb"[" + TCHAR + rb"]+:[" + FIELD_CHAR + rb"]*")
 FIELD_PREFIX_RE = re.compile(_nested(b"[" + TCHAR + b"]+", b":[" + FIELD_CHAR + b"]*"))

@@ -12,7 +12,7 @@ from operator import itemgetter
 
 from multidict import CIMultiDict, CIMultiDictProxy, istr
 
-from ._abnf import FIELD_BLOCK_RE, FIELD_LINE_RE, FIELD_PREFIX_RE
+from ._abnf import CANONICAL_FIELD_BLOCK_RE, FIELD_BLOCK_RE, FIELD_LINE_RE, FIELD_PREFIX_RE
 from .exceptions import (
     ContentLengthError,
     InvalidHeader,
@@ -90,37 +90,25 @@ def parse_fields(
 
     Values are OWS-stripped and decoded as UTF-8 with surrogateescape. The work is done in bulk
     (one regex over the section, one decode, C-level split/partition/map) rather than line by
-    line; only a failing section is walked line by line to locate the fault.
+    line; only a failing section is walked line by line to locate the fault. The usual layout
+    (``Name: value``) is recognised by the first regex and split at ": " with no stripping.
     """
     if start == end:
         return CIMultiDict()
-    if FIELD_BLOCK_RE.fullmatch(buf, start, end) is None:
+    canonical = CANONICAL_FIELD_BLOCK_RE.fullmatch(buf, start, end) is not None
+    if not canonical and FIELD_BLOCK_RE.fullmatch(buf, start, end) is None:
         raise field_block_error(buf, start, end, origin)
     if end - start > max_field_size + 2:
         check_line_sizes(buf, start, end, origin, max_field_size)
-    text = buf[start : end - 2].decode("utf-8", "surrogateescape")
-    lines = text.split("\r\n")
+    lines = buf[start : end - 2].decode("utf-8", "surrogateescape").split("\r\n")
     if len(lines) > max_headers:
         raise TooManyHeaders(f"more than {max_headers} field lines", origin + start)
-    # Fast path for the usual "Name: value" layout: split at the first ": " and strip nothing.
-    # It is exact when every line has ": " right after its name and no value has surrounding
-    # whitespace to remove; otherwise split at the first ":" and strip.
-    parts = list(map(str.partition, lines, repeat(": ")))
-    names = list(map(_NAME, parts))
-    if (
-        all(map(_COLON, parts))
-        and ":" not in "".join(names)
-        and " \r\n" not in text
-        and "\t\r\n" not in text
-        and ":  " not in text
-        and ": \t" not in text
-        and text[-1] not in " \t"
-    ):
-        return CIMultiDict(zip(names, map(_VALUE, parts), strict=True))
+    if canonical:
+        parts = list(map(str.partition, lines, repeat(": ")))
+        return CIMultiDict(list(zip(map(_NAME, parts), map(_VALUE, parts), strict=False)))
     parts = list(map(str.partition, lines, repeat(":")))
-    return CIMultiDict(
-        zip(map(_NAME, parts), map(str.strip, map(_VALUE, parts), repeat(" \t")), strict=True)
-    )
+    values = map(str.strip, map(_VALUE, parts), repeat(" \t"))
+    return CIMultiDict(list(zip(map(_NAME, parts), values, strict=False)))
 
 
 def check_line_sizes(buf: bytes, start: int, end: int, origin: int, limit: int) -> None:
@@ -135,9 +123,8 @@ def check_line_sizes(buf: bytes, start: int, end: int, origin: int, limit: int) 
         i = nl + 2
 
 
-def connection_tokens(headers: CIMultiDict[str]) -> set[str]:
-    """The lower-cased connection options (RFC 9110 §7.6.1) of every Connection field."""
-    values = headers.getall(CONNECTION, ())
+def connection_tokens(values: list[str]) -> set[str]:
+    """The lower-cased connection options (RFC 9110 §7.6.1) in the Connection field values."""
     tokens: set[str] = set()
     for value in values:
         for item in value.split(","):
@@ -156,14 +143,13 @@ def keep_alive_for(version: tuple[int, int], tokens: set[str]) -> bool:
     return "keep-alive" in tokens
 
 
-def parse_content_length(headers: CIMultiDict[str], origin: int) -> int | None:
+def parse_content_length(values: list[str] | None, origin: int) -> int | None:
     """The single Content-Length value, or None; a repeat, a list or a non-number is an error.
 
     RFC 9112 §6.3 (5) allows a recipient to reject any invalid or repeated Content-Length;
     accepting ``1, 1`` invites disagreement between hops, so it is rejected too.
     """
-    values = headers.getall(CONTENT_LENGTH, ())
-    if not values:
+    if values is None:
         return None
     if len(values) > 1:
         raise ContentLengthError("more than one Content-Length field", origin)
@@ -175,11 +161,8 @@ def parse_content_length(headers: CIMultiDict[str], origin: int) -> int | None:
     return int(value)
 
 
-def transfer_codings(headers: CIMultiDict[str]) -> list[str] | None:
-    """The lower-cased transfer-coding names of all Transfer-Encoding fields, or None if absent."""
-    values = headers.getall(TRANSFER_ENCODING, ())
-    if not values:
-        return None
+def transfer_codings(values: list[str]) -> list[str]:
+    """The lower-cased transfer-coding names in the Transfer-Encoding field values."""
     codings: list[str] = []
     for value in values:
         for item in value.split(","):

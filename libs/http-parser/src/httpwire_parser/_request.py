@@ -5,6 +5,9 @@ from __future__ import annotations
 from ._abnf import REQUEST_LINE_RE, REQUEST_PREFIX_RE
 from ._events import Event, Request
 from ._headers import (
+    CONNECTION,
+    CONTENT_LENGTH,
+    TRANSFER_ENCODING,
     UPGRADE,
     chunked_framing,
     connection_tokens,
@@ -90,13 +93,14 @@ class RequestParser(BaseParser):
         hosts = headers.getall("Host", ())
         if len(hosts) > 1 or (version >= (1, 1) and not hosts):
             raise InvalidHeader("an HTTP/1.1 request needs exactly one Host field", fields_at)
-        codings = transfer_codings(headers)
-        length = parse_content_length(headers, fields_at)
+        te_values = headers.getall(TRANSFER_ENCODING, None)
+        codings = None if te_values is None else transfer_codings(te_values)
+        length = parse_content_length(headers.getall(CONTENT_LENGTH, None), fields_at)
         if codings is not None and length is not None:
             raise TransferEncodingError(
                 "both Transfer-Encoding and Content-Length (RFC 9112 §6.3)", fields_at
             )
-        tokens = connection_tokens(headers)
+        tokens = connection_tokens(headers.getall(CONNECTION, []))
         keep_alive = keep_alive_for(version, tokens)
         chunked = codings is not None and chunked_framing(codings, fields_at, request=True)
         if chunked and version < (1, 1):

@@ -7,6 +7,9 @@ from collections import deque
 from ._abnf import STATUS_LINE_RE, STATUS_PREFIX_RE
 from ._events import Event, InformationalResponse, Response
 from ._headers import (
+    CONNECTION,
+    CONTENT_LENGTH,
+    TRANSFER_ENCODING,
     chunked_framing,
     connection_tokens,
     frozen,
@@ -30,6 +33,11 @@ from .exceptions import BadStatusLine, HttpParserError, TransferEncodingError
 __all__ = ["ResponseParser"]
 
 _NO_BODY_STATUS = frozenset({204, 304})
+
+
+def _is_small_number(value: str) -> bool:
+    """Whether *value* is 1 to 18 ASCII digits (so it fits in 63 bits)."""
+    return value.isdigit() and value.isascii() and len(value) < 19
 
 
 class ResponseParser(BaseParser):
@@ -118,13 +126,24 @@ class ResponseParser(BaseParser):
             return after
         methods = self._methods
         method = methods.popleft() if methods else "GET"
-        codings = transfer_codings(headers)
-        length = parse_content_length(headers, origin + nl + 2)
+        te_values = headers.getall(TRANSFER_ENCODING, None)
+        cl_values = headers.getall(CONTENT_LENGTH, None)
+        codings = None if te_values is None else transfer_codings(te_values)
+        if cl_values is None:
+            length = None
+        elif len(cl_values) == 1 and _is_small_number(cl_values[0]):
+            length = int(cl_values[0])
+        else:
+            length = parse_content_length(cl_values, origin + nl + 2)
         if codings is not None and length is not None:
             raise TransferEncodingError(
                 "both Transfer-Encoding and Content-Length (RFC 9112 §6.3)", origin + nl + 2
             )
-        keep_alive = keep_alive_for(version, connection_tokens(headers))
+        connection = headers.getall(CONNECTION, None)
+        if connection is None:
+            keep_alive = version >= (1, 1)
+        else:
+            keep_alive = keep_alive_for(version, connection_tokens(connection))
         if status == 101 or (method == "CONNECT" and status < 300):
             events.append(
                 Response(version, status, reason, frozen(headers), False, True, False, length)
