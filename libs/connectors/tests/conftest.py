@@ -206,7 +206,7 @@ def dnsmasq(tmp_path: Path) -> Iterator[Dnsmasq]:
                 f"--pid-file={tmp_path / 'dnsmasq.pid'}",
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
         if _wait_dns(port, process):
             _wait_logged(log)
@@ -224,8 +224,6 @@ def dnsmasq(tmp_path: Path) -> Iterator[Dnsmasq]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
 
 
 def _wait_logged(log: Path) -> None:

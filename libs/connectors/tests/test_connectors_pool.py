@@ -52,6 +52,17 @@ def test_idle_reuse_is_lifo() -> None:
     assert pool.stats().reused == 2
 
 
+def test_acquire_closes_a_key_whose_newest_idle_connection_expired() -> None:
+    pool = make(keepalive=5)
+    a, b = open_new(pool, "k", "a"), open_new(pool, "k", "b")
+    pool.release("k", a, 0.0, reusable=True)
+    pool.release("k", b, 1.0, reusable=True)
+    grant, actions = pool.acquire("k", 6.0)
+    assert actions.close == [a, b]
+    assert grant is not None
+    assert grant.item is None
+
+
 def test_idle_is_per_key() -> None:
     pool = make()
     a = open_new(pool, "k1", "a")
@@ -84,7 +95,8 @@ def test_expired_idle_connections_are_closed_on_acquire_and_on_expire() -> None:
     assert pool.next_expiry() == 5.0
     assert pool.expire(5.0).close == [a]
     grant, actions = pool.acquire("k", 8.5)
-    assert actions.close == [b]
+    assert actions.close == []  # the newest is fresh; older ones are left to expire()
+    assert pool.expire(8.5).close == [b]
     assert grant is not None
     assert grant.item is c
     assert pool.stats().expired == 2

@@ -96,6 +96,8 @@ class Connection:
             self._callbacks.append(callback)
 
     def _notify_release(self) -> None:
+        if not self._callbacks:
+            return
         callbacks, self._callbacks = self._callbacks, []
         for callback in callbacks:
             try:

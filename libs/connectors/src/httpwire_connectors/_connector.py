@@ -31,7 +31,7 @@ from ._interfaces import (
     TimeoutLike,
     TraceLike,
 )
-from ._pool import Actions, Grant, Pool, PoolStats, Waiter
+from ._pool import _NOTHING, Actions, Grant, Pool, PoolStats, Waiter
 from ._protocol import StreamProtocol
 from ._resolver import AbstractResolver, DefaultResolver
 from ._ssl import (
@@ -60,7 +60,13 @@ __all__ = ["BaseConnector", "TCPConnector", "UnixConnector"]
 
 _SENTINEL: Final[Any] = object()
 _DEFAULT_KEEPALIVE = 15.0
+_NO_TRACES: Final[list[TraceLike]] = []  # shared, never mutated
 _NUMERIC = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
+_POLL_MASK = (
+    select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP
+    if hasattr(select, "poll")
+    else 0
+)
 
 
 def _running_loop(owner: str) -> asyncio.AbstractEventLoop:
@@ -80,7 +86,7 @@ def _check_limit(name: str, value: int | None) -> int:
     return value
 
 
-def _peer_went_away(transport: asyncio.BaseTransport) -> bool:
+def _peer_went_away(transport: asyncio.BaseTransport, poller: Any = None) -> bool:
     """Whether an idle socket has anything pending: end of stream, an error or stray bytes.
 
     An idle HTTP/1.1 connection must be silent; anything readable means the peer closed it (or
@@ -93,9 +99,13 @@ def _peer_went_away(transport: asyncio.BaseTransport) -> bool:
     if fd < 0:
         return True
     if hasattr(select, "poll"):
-        poller = select.poll()
-        poller.register(fd, select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP)
-        return bool(poller.poll(0))
+        if poller is None:
+            poller = select.poll()
+        poller.register(fd, _POLL_MASK)
+        try:
+            return bool(poller.poll(0))
+        finally:
+            poller.unregister(fd)
     readable, _, errored = select.select([fd], [], [fd], 0)  # pragma: no cover - Windows
     return bool(readable or errored)  # pragma: no cover
 
@@ -156,6 +166,8 @@ class BaseConnector:
         self._keepalive_timeout = keepalive
         self._protocol_factory: ProtocolFactory = protocol_factory or StreamProtocol
         self._waiters: dict[Waiter[ConnectionKey, ConnectionProtocol], asyncio.Future[None]] = {}
+        # One poll object per connector (connectors are bound to one loop, hence one thread).
+        self._poller = select.poll() if hasattr(select, "poll") else None
         self._expiry_handle: asyncio.TimerHandle | None = None
         self._cleanup_closed = enable_cleanup_closed
         self._cleanup_closed_transports: list[asyncio.BaseTransport] = []
@@ -296,8 +308,9 @@ class BaseConnector:
         ``timeout.sock_connect`` the opening of a new connection; both raise
         :class:`ConnectionTimeoutError`.
         """
-        self._check_open()
-        trace_list = list(traces) if traces else []
+        if self._closed:
+            self._check_open()
+        trace_list = list(traces) if traces else _NO_TRACES
         overall = timeout.connect if timeout is not None else None
         if overall is None:
             return await self._connect(req, trace_list, timeout)
@@ -314,7 +327,11 @@ class BaseConnector:
         self, req: RequestLike, traces: list[TraceLike], timeout: TimeoutLike | None
     ) -> Connection:
         key = req.connection_key
-        grant = await self._acquire(key, traces)
+        grant, actions = self._pool.acquire(key, self._loop.time())
+        if actions is not _NOTHING:
+            self._apply(actions)
+        if grant is None:
+            grant = await self._wait_for_slot(key, traces)
         if grant.item is not None:
             protocol = grant.item
             transport = protocol.transport
@@ -322,7 +339,7 @@ class BaseConnector:
                 transport is not None
                 and protocol.is_connected()
                 and not protocol.should_close
-                and not _peer_went_away(transport)
+                and not _peer_went_away(transport, self._poller)
             ):
                 try:
                     for trace in traces:
@@ -355,13 +372,9 @@ class BaseConnector:
             raise
         return conn
 
-    async def _acquire(
+    async def _wait_for_slot(
         self, key: ConnectionKey, traces: list[TraceLike]
     ) -> Grant[ConnectionProtocol]:
-        grant, actions = self._pool.acquire(key, self._loop.time())
-        self._apply(actions)
-        if grant is not None:
-            return grant
         waiter = self._pool.enqueue(key)
         future: asyncio.Future[None] = self._loop.create_future()
         self._waiters[waiter] = future
@@ -395,9 +408,10 @@ class BaseConnector:
         if self._closed:
             self._close_protocol(protocol)
             return
-        reusable = not (should_close or self._force_close or protocol.should_close)
+        reusable = not (should_close or self._force_close)
         actions = self._pool.release(key, protocol, self._loop.time(), reusable=reusable)
-        self._apply(actions)
+        if actions is not _NOTHING:
+            self._apply(actions)
         if reusable:
             self._schedule_expiry()
 

@@ -16,7 +16,7 @@ import contextlib
 from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 __all__ = ["PoolStats"]
 
@@ -69,6 +69,10 @@ class Actions(Generic[K, T]):
 
     close: list[T] = field(default_factory=list)
     wake: list[Waiter[K, T]] = field(default_factory=list)
+
+
+#: Returned when there is nothing to do; never mutated.
+_NOTHING: Actions[Any, Any] = Actions()
 
 
 @dataclass(slots=True)
@@ -138,6 +142,17 @@ class Pool(Generic[K, T]):
 
     def acquire(self, key: K, now: float) -> tuple[Grant[T] | None, Actions[K, T]]:
         """Try to get a connection for ``key`` at once: reuse, open, or ``None`` (must wait)."""
+        entries = self._idle.get(key)
+        if entries and now - entries[-1].since < self.keepalive_timeout:
+            # Fast path: the newest idle connection is fresh (older ones expire on the timer).
+            entry = entries.pop()
+            if not entries:
+                del self._idle[key]
+            self._idle_total -= 1
+            self._take_slot(key)
+            self._acquired[id(entry.item)] = (key, entry.item)
+            self._reused += 1
+            return Grant(entry.item, entry.since), _NOTHING
         actions: Actions[K, T] = Actions()
         grant = self._try_grant(key, now, actions)
         return grant, actions
@@ -186,21 +201,21 @@ class Pool(Generic[K, T]):
     def release(self, key: K, item: T, now: float, *, reusable: bool) -> Actions[K, T]:
         """A handed-out connection comes back: pool it if ``reusable``, otherwise close it."""
         if self._acquired.pop(id(item), None) is None:
-            return Actions()
+            return _NOTHING
         self._busy_dec(key)
-        actions: Actions[K, T] = Actions()
         if reusable and self.keepalive_timeout > 0:
             self._idle.setdefault(key, []).append(_Idle(item, now))
             self._idle_total += 1
-        else:
-            actions.close.append(item)
+            return self._schedule(now) if self._waiters else _NOTHING
+        actions: Actions[K, T] = Actions()
+        actions.close.append(item)
         self._schedule(now, actions)
         return actions
 
     def forget(self, key: K, item: T, now: float) -> Actions[K, T]:
         """A handed-out connection was closed or detached by its user: free its slot."""
         if self._acquired.pop(id(item), None) is None:
-            return Actions()
+            return _NOTHING
         self._busy_dec(key)
         return self._schedule(now)
 

@@ -59,12 +59,14 @@ class StreamProtocol(asyncio.Protocol):
     @property
     def should_close(self) -> bool:
         """Whether the connection must be closed instead of pooled when released."""
+        transport = self.transport
         return (
-            self._force_close
+            transport is None
+            or transport.is_closing()
+            or self._force_close
             or self._eof
             or self._exception is not None
             or bool(self._buffer)
-            or not self.is_connected()
         )
 
     def is_connected(self) -> bool:
