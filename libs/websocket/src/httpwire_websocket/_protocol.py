@@ -148,13 +148,16 @@ class WebSocketProtocol:
         events, self._events = self._events, []
         return events
 
-    def data_to_send(self) -> bytes:
-        """The bytes queued since the last call, to write to the transport as they are."""
+    def data_to_send(self) -> bytes | bytearray:
+        """The bytes queued since the last call, to write to the transport as they are.
+
+        A single large client frame comes back as the ``bytearray`` it was masked in, uncopied.
+        """
         if not self._out:
             return b""
         out = self._out
         self._out = []
-        return out[0] if len(out) == 1 and type(out[0]) is bytes else b"".join(out)
+        return out[0] if len(out) == 1 else b"".join(out)
 
     def close_expected(self) -> bool:
         """Whether the caller may now close the transport: the closing handshake is over."""
