@@ -815,3 +815,15 @@ async def test_connection_repr_and_key(echo_server: CountingServer) -> None:
         conn.close()
         assert repr(conn) == f"<Connection 127.0.0.1:{echo_server.port} closed>"
         conn.close()  # idempotent
+
+
+async def test_close_works_without_await_like_aiohttp_3(echo_server: CountingServer) -> None:
+    connector = hc.TCPConnector()
+    conn = await connector.connect(FakeRequest(echo_server.url()))
+    conn.release()
+    pending = connector.close()  # not awaited yet: everything is already closed
+    assert connector.closed
+    assert connector.stats.idle == 0
+    await echo_server.wait_active(0)
+    assert connector.close() is pending
+    await pending

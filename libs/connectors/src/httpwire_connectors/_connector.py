@@ -16,7 +16,7 @@ import sys
 import traceback
 import warnings
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Self, cast
 
 from ._connection import Connection
@@ -155,6 +155,7 @@ class BaseConnector:
             raise TypeError(f"keepalive_timeout must be a number, got {keepalive_timeout!r}")
         self._loop = _running_loop(type(self).__name__)
         self._closed = True  # until fully built, so __del__ stays quiet on a failed __init__
+        self._close_task: asyncio.Future[None] | None = None
         self._limit = limit
         self._limit_per_host = limit_per_host
         self._pool: Pool[ConnectionKey, ConnectionProtocol] = Pool(
@@ -210,14 +211,17 @@ class BaseConnector:
             f" | waiters: {stats.waiting}]>"
         )
 
-    async def close(self) -> None:
+    def close(self) -> Awaitable[None]:
         """Close every pooled and in-use connection and stop accepting requests.
 
-        Callers waiting for a slot get :class:`ClientConnectionError`. Calling it again does
-        nothing.
+        The connections are closed at once and callers waiting for a slot get
+        :class:`ClientConnectionError`; the returned awaitable finishes the job (closes the
+        resolver the connector made, lets transports report their closure). As in aiohttp 3.x,
+        ``await connector.close()`` is the normal use but a plain call also closes everything.
+        Calling it again does nothing more.
         """
-        if self._closed:
-            return
+        if self._close_task is not None:
+            return self._close_task
         self._closed = True
         for handle in (self._expiry_handle, self._cleanup_closed_handle):
             if handle is not None:
@@ -230,16 +234,31 @@ class BaseConnector:
                 future.set_exception(ClientConnectionError("Connector is closed."))
         for protocol in items:
             self._close_protocol(protocol)
-        await self._close_extra()
-        # Let transports deliver connection_lost before returning.
-        await asyncio.sleep(0)
-        leftovers, self._cleanup_closed_transports = self._cleanup_closed_transports, []
-        for transport in leftovers:
-            if isinstance(transport, asyncio.WriteTransport):
-                transport.abort()
+        self._closing()
+        if self._loop.is_closed():
+            done: asyncio.Future[None] = self._loop.create_future()
+            done.set_result(None)
+            self._close_task = done
+        else:
+            self._close_task = self._loop.create_task(self._finish_close())
+        return self._close_task
+
+    async def _finish_close(self) -> None:
+        try:
+            await self._close_extra()
+        finally:
+            # Let transports deliver connection_lost, then abort TLS shutdowns still pending.
+            await asyncio.sleep(0)
+            leftovers, self._cleanup_closed_transports = self._cleanup_closed_transports, []
+            for transport in leftovers:
+                if isinstance(transport, asyncio.WriteTransport):
+                    transport.abort()
+
+    def _closing(self) -> None:
+        """Subclass hook run synchronously by :meth:`close` (cancel pending work)."""
 
     async def _close_extra(self) -> None:
-        """Subclass hook run by :meth:`close` (resolvers, pending look-ups...)."""
+        """Subclass hook awaited when closing (release resources such as resolvers)."""
 
     @property
     def closed(self) -> bool:
@@ -560,10 +579,12 @@ class TCPConnector(BaseConnector):
         else:
             self._dns_cache.clear()
 
-    async def _close_extra(self) -> None:
+    def _closing(self) -> None:
         lookups, self._lookups = list(self._lookups.values()), {}
         for task in lookups:
             task.cancel()
+
+    async def _close_extra(self) -> None:
         if self._resolver_owner:
             await self._resolver.close()
 
