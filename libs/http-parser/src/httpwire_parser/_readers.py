@@ -260,11 +260,13 @@ class BaseParser:
         n = len(buf)
         # RFC 9112 §2.2: empty lines before a message are ignored.
         byte = buf[pos]
-        while byte == 13 or byte == 10:
-            pos += 1
-            if pos == n:
-                return pos
-            byte = buf[pos]
+        if byte == 13 or byte == 10:
+            while byte == 13 or byte == 10:
+                pos += 1
+                if pos == n:
+                    break
+                byte = buf[pos]
+            return pos
         end = buf.find(b"\r\n\r\n", pos + (self._checked - 2 if self._checked > 2 else 0))
         if end < 0:
             self._head_incomplete(buf, pos, n)
@@ -379,6 +381,8 @@ class BaseParser:
 
     def _finish_message(self, events: list[Event], trailers: CIMultiDictProxy[str] | None) -> None:
         self._cl_seen = False
+        self._checked = 0
+        self._lines = 0
         decoder = self._decoder
         if decoder is not None:
             self._decoder = None
@@ -421,6 +425,7 @@ class BaseParser:
         n = len(buf)
         decoder = self._decoder
         limit = self._max_line_size + 2
+        first = pos
         while True:
             nl = buf.find(b"\r\n", pos, pos + limit)
             line = buf[pos:nl] if nl > pos else b""
@@ -434,7 +439,8 @@ class BaseParser:
                     if nl >= 0:
                         raise self._chunk_line_error(buf, pos, nl)
                     self._chunk_line_incomplete(buf, pos, n)
-                    return -1
+                    # Only the bytes from `pos` stay pending: report the chunks consumed.
+                    return -1 if pos == first else pos
                 size = int(m.group(1), 16)
                 start = m.end()
             if size == 0:
