@@ -176,13 +176,19 @@ def _free_udp_port() -> int:
         return port
 
 
-@pytest.fixture
-def dnsmasq(tmp_path: Path) -> Iterator[Dnsmasq]:
+def require_dnsmasq() -> str:
+    """The dnsmasq binary; without one, fail on CI (env ``CI`` set) and skip elsewhere."""
     binary = _dnsmasq_binary()
     if binary is None:
         if os.environ.get("CI"):
             pytest.fail("dnsmasq is not installed (apt-get install dnsmasq-base); CI requires it")
         pytest.skip("dnsmasq is not installed: apt-get install dnsmasq-base to run the DNS tests")
+    return binary
+
+
+@pytest.fixture
+def dnsmasq(tmp_path: Path) -> Iterator[Dnsmasq]:
+    binary = require_dnsmasq()
     hosts = tmp_path / "hosts"
     hosts.write_text("127.0.0.1 svc.test\n127.0.0.2 svc.test\n127.0.0.1 other.test\n")
     log = tmp_path / "dnsmasq.log"

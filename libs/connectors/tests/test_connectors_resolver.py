@@ -14,7 +14,18 @@ import pytest
 import httpwire_connectors as hc
 from httpwire_connectors.testing import FakeRequest
 
+from . import conftest
 from .conftest import CountingServer, Dnsmasq
+
+
+def test_missing_dnsmasq_fails_on_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conftest, "_dnsmasq_binary", lambda: None)
+    monkeypatch.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="CI requires it"):
+        conftest.require_dnsmasq()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="dnsmasq is not installed"):
+        conftest.require_dnsmasq()
 
 
 async def test_threaded_resolver_resolves_localhost() -> None:
