@@ -777,9 +777,12 @@ async def test_custom_protocol_factory_and_changing_it_drops_idle(
 
     async with hc.TCPConnector(protocol_factory=Tagged) as connector:
         conn = await connector.connect(FakeRequest(echo_server.url()))
+        busy = await connector.connect(FakeRequest(echo_server.url()))
         assert type(conn.protocol) is Tagged
         conn.release()
         connector.protocol_factory = hc.StreamProtocol
+        assert connector.stats.idle == 0
+        busy.release()  # made by the old factory: closed, not pooled
         assert connector.stats.idle == 0
         conn = await connector.connect(FakeRequest(echo_server.url()))
         assert type(conn.protocol) is hc.StreamProtocol

@@ -166,6 +166,7 @@ class BaseConnector:
         self._force_close = force_close
         self._keepalive_timeout = keepalive
         self._protocol_factory: ProtocolFactory = protocol_factory or StreamProtocol
+        self._stale: set[int] = set()
         self._waiters: dict[Waiter[ConnectionKey, ConnectionProtocol], asyncio.Future[None]] = {}
         # One poll object per connector (connectors are bound to one loop, hence one thread).
         self._poller = select.poll() if hasattr(select, "poll") else None
@@ -299,6 +300,8 @@ class BaseConnector:
         self._protocol_factory = factory
         for protocol in self._pool.clear_idle():
             self._close_protocol(protocol)
+        # Connections in use now carry the old kind of protocol: close them when released.
+        self._stale.update(id(protocol) for protocol in self._pool.acquired_items())
 
     @property
     def stats(self) -> PoolStats:
@@ -407,6 +410,7 @@ class BaseConnector:
             self._waiters.pop(waiter, None)
             if not self._closed:
                 self._apply(self._pool.cancel(waiter, self._loop.time()))
+                self._schedule_expiry()  # a granted idle connection may have gone back
             raise
         self._waiters.pop(waiter, None)
         grant = waiter.grant
@@ -428,6 +432,9 @@ class BaseConnector:
             self._close_protocol(protocol)
             return
         reusable = not (should_close or self._force_close)
+        if self._stale and id(protocol) in self._stale:
+            self._stale.discard(id(protocol))
+            reusable = False
         actions = self._pool.release(key, protocol, self._loop.time(), reusable=reusable)
         if actions is not _NOTHING:
             self._apply(actions)
@@ -435,6 +442,7 @@ class BaseConnector:
             self._schedule_expiry()
 
     def _detach(self, key: ConnectionKey, protocol: ConnectionProtocol) -> None:
+        self._stale.discard(id(protocol))
         if not self._closed:
             self._apply(self._pool.forget(key, protocol, self._loop.time()))
 
