@@ -41,7 +41,14 @@ from httpwire_parser import (
 )
 
 TCHAR = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-RESERVED = {"content-length", "transfer-encoding", "connection", "content-encoding", "upgrade", "host"}
+RESERVED = {
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "content-encoding",
+    "upgrade",
+    "host",
+}
 VALUE_CHARS = st.characters(
     codec="utf-8", exclude_categories=("Cc", "Cs"), exclude_characters="\x7f"
 ) | st.sampled_from(" \t")
@@ -68,13 +75,17 @@ class Msg:
 @st.composite
 def responses(draw: Any, last: bool = False) -> Msg:
     status = draw(st.sampled_from([200, 201, 204, 301, 304, 404, 500, 100, 103]))
-    reason = draw(st.text(alphabet=st.characters(codec="latin-1", exclude_categories=("Cc",)), max_size=12))
+    reason = draw(
+        st.text(alphabet=st.characters(codec="latin-1", exclude_categories=("Cc",)), max_size=12)
+    )
     reason = reason.strip(" \t")
     headers = draw(field_lists)
     if status < 200 or status in (204, 304):
         framing = "none"
     else:
-        framing = draw(st.sampled_from(["length", "chunked", "eof"] if last else ["length", "chunked"]))
+        framing = draw(
+            st.sampled_from(["length", "chunked", "eof"] if last else ["length", "chunked"])
+        )
     body = b"" if framing == "none" else draw(bodies)
     trailers: list[tuple[str, str]] = []
     extra: list[tuple[str, str]] = []
@@ -122,7 +133,9 @@ def normalize(events: list[Any]) -> list[Any]:
     return out
 
 
-def feed_all(parser: ResponseParser | RequestParser, chunks: list[bytes], eof: bool = True) -> list[Any]:
+def feed_all(
+    parser: ResponseParser | RequestParser, chunks: list[bytes], eof: bool = True
+) -> list[Any]:
     events: list[Any] = []
     for chunk in chunks:
         events.extend(parser.feed(chunk))
@@ -191,7 +204,14 @@ def requests(draw: Any) -> tuple[str, str, list[tuple[str, str]], bytes, bool, b
     else:
         headers.append(("Content-Length", str(len(body))))
         payload = body
-    return method, target, headers, body, chunked, serialize_request_head(method, target, headers) + payload
+    return (
+        method,
+        target,
+        headers,
+        body,
+        chunked,
+        serialize_request_head(method, target, headers) + payload,
+    )
 
 
 def prop_request_roundtrip(reqs: list[Any], cuts: list[int]) -> None:
@@ -216,15 +236,17 @@ def prop_request_roundtrip(reqs: list[Any], cuts: list[int]) -> None:
 
 
 def _only_parser_errors(parser: ResponseParser | RequestParser, chunks: list[bytes]) -> None:
+    cause: BaseException | None = None
     try:
         feed_all(parser, chunks)
     except RemoteProtocolError as exc:
-        # The safety net in feed() would hide a bug behind a RemoteProtocolError with a cause.
-        assert exc.__cause__ is None, repr(exc.__cause__)
+        cause = exc.__cause__
     except HttpParserError:
         raise AssertionError("a LocalProtocolError from valid API use") from None
     except Exception as exc:  # pragma: no cover - this is the failure being looked for
         raise AssertionError(f"non-parser exception {exc!r}") from exc
+    # The safety net in feed() would hide a bug behind a RemoteProtocolError with a cause.
+    assert cause is None, repr(cause)
 
 
 def prop_random_bytes(data: bytes, cuts: list[int], head: bool) -> None:
@@ -249,7 +271,10 @@ def prop_mutations(msgs: list[Msg], edits: list[tuple[int, int, int]], cuts: lis
 
 
 def prop_upgrade_tail(tail: bytes, cuts: list[int]) -> None:
-    wire = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n" + tail
+    wire = (
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n"
+        + tail
+    )
     events: list[Any] = []
     parser = ResponseParser()
     chunks = split_at(wire, cuts)
@@ -263,13 +288,19 @@ def prop_upgrade_tail(tail: bytes, cuts: list[int]) -> None:
 
 cut_lists = st.lists(st.integers(min_value=0, max_value=10_000), max_size=6)
 edit_lists = st.lists(
-    st.tuples(st.integers(0, 2), st.integers(0, 10_000), st.integers(0, 255)), min_size=1, max_size=4
+    st.tuples(st.integers(0, 2), st.integers(0, 10_000), st.integers(0, 255)),
+    min_size=1,
+    max_size=4,
 )
 
 PROPERTIES: dict[str, tuple[Any, ...]] = {
     "segmentation": (prop_segmentation, response_streams(), cut_lists),
     "response_roundtrip": (prop_response_roundtrip, response_streams()),
-    "request_roundtrip": (prop_request_roundtrip, st.lists(requests(), min_size=1, max_size=3), cut_lists),
+    "request_roundtrip": (
+        prop_request_roundtrip,
+        st.lists(requests(), min_size=1, max_size=3),
+        cut_lists,
+    ),
     "random_bytes": (prop_random_bytes, st.binary(max_size=300), cut_lists, st.booleans()),
     "random_heads": (
         prop_random_bytes,
@@ -296,7 +327,9 @@ def build(name: str, examples: int) -> Any:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--examples", type=int, default=2000, help="examples per property")
-    parser.add_argument("--only", choices=sorted(PROPERTIES), action="append", help="run just these")
+    parser.add_argument(
+        "--only", choices=sorted(PROPERTIES), action="append", help="run just these"
+    )
     args = parser.parse_args(argv)
     for name in args.only or list(PROPERTIES):
         print(f"fuzz: {name} ({args.examples} examples)", flush=True)

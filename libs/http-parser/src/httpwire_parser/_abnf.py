@@ -83,6 +83,10 @@ FIELD_BLOCK_RE = re.compile(rb"(?:[" + TCHAR + rb"]+:[" + FIELD_CHAR + rb"]*\r\n
 CANONICAL_FIELD_BLOCK_RE = re.compile(
     rb"(?:[" + TCHAR + rb"]+: [" + FIELD_CHAR + rb"]*[\x21-\x7e\x80-\xff]\r\n)*"
 )
+#: A Content-Length field line (names are case-insensitive); group 1 is the raw value.
+CONTENT_LENGTH_LINE_RE = re.compile(
+    rb"^content-length:([^\r\n]*)\r\n", re.IGNORECASE | re.MULTILINE
+)
 #: One field line without its CRLF.
 FIELD_LINE_RE = re.compile(rb"[" + TCHAR + rb"]+:[" + FIELD_CHAR + rb"]*")
 FIELD_PREFIX_RE = re.compile(_nested(b"[" + TCHAR + b"]+", b":[" + FIELD_CHAR + b"]*"))

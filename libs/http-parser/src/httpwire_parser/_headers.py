@@ -12,7 +12,13 @@ from operator import itemgetter
 
 from multidict import CIMultiDict, CIMultiDictProxy, istr
 
-from ._abnf import CANONICAL_FIELD_BLOCK_RE, FIELD_BLOCK_RE, FIELD_LINE_RE, FIELD_PREFIX_RE
+from ._abnf import (
+    CANONICAL_FIELD_BLOCK_RE,
+    CONTENT_LENGTH_LINE_RE,
+    FIELD_BLOCK_RE,
+    FIELD_LINE_RE,
+    FIELD_PREFIX_RE,
+)
 from .exceptions import (
     ContentLengthError,
     InvalidHeader,
@@ -143,22 +149,34 @@ def keep_alive_for(version: tuple[int, int], tokens: set[str]) -> bool:
     return "keep-alive" in tokens
 
 
-def parse_content_length(values: list[str] | None, origin: int) -> int | None:
-    """The single Content-Length value, or None; a repeat, a list or a non-number is an error.
+def check_content_length_lines(
+    buf: bytes | bytearray, start: int, end: int, origin: int, seen: bool
+) -> bool:
+    """Check the Content-Length lines among the field lines ``buf[start:end]``.
 
-    RFC 9112 §6.3 (5) allows a recipient to reject any invalid or repeated Content-Length;
-    accepting ``1, 1`` invites disagreement between hops, so it is rejected too.
+    RFC 9112 §6.3 (5) lets a recipient reject an invalid or repeated Content-Length; a list such
+    as ``1, 1`` is rejected too, since hops may disagree on it. *seen* says whether an earlier
+    part of the section had one; returns whether this part (or an earlier one) had one. The
+    error position is the start of the offending line.
     """
-    if values is None:
-        return None
-    if len(values) > 1:
-        raise ContentLengthError("more than one Content-Length field", origin)
-    value = values[0]
-    if not value or not value.isascii() or not value.isdigit():
-        raise ContentLengthError(f"invalid Content-Length {value!r}", origin)
-    if len(value) > 19 or int(value) > MAX_LENGTH:
-        raise ContentLengthError("Content-Length overflows 63 bits", origin)
-    return int(value)
+    for m in CONTENT_LENGTH_LINE_RE.finditer(buf, start, end):
+        if seen:
+            raise ContentLengthError("more than one Content-Length field", origin + m.start())
+        seen = True
+        value = bytes(m.group(1)).strip(b" \t")
+        if not value.isdigit() or len(value) > 19 or int(value) > MAX_LENGTH:
+            raise ContentLengthError(f"invalid Content-Length {value!r}", origin + m.start())
+    return seen
+
+
+def content_length(values: list[str], buf: bytes, start: int, end: int, origin: int) -> int:
+    """The Content-Length given the field's values (not empty); raises for a bad one."""
+    if len(values) == 1:
+        value = values[0]
+        if value.isdigit() and value.isascii() and len(value) < 19:
+            return int(value)
+    check_content_length_lines(buf, start, end, origin, False)
+    raise ContentLengthError("invalid Content-Length", origin + start)  # pragma: no cover
 
 
 def transfer_codings(values: list[str]) -> list[str]:

@@ -23,7 +23,7 @@ from ._decoders import ContentDecoder
 from ._events import Data, EndOfMessage, Event, Upgraded
 from ._headers import (
     CONTENT_ENCODING,
-    MAX_LENGTH,
+    check_content_length_lines,
     describe_line_fault,
     field_block_error,
     frozen,
@@ -31,7 +31,6 @@ from ._headers import (
 )
 from .exceptions import (
     BadStatusLine,
-    ContentLengthError,
     DataAfterClose,
     HttpParserError,
     IncompleteMessage,
@@ -61,9 +60,6 @@ FAILED: Final = 10
 FINISHED: Final = 11
 
 _END_OF_MESSAGE: Final = EndOfMessage()
-_CONTENT_LENGTH_LINE_RE: Final = re.compile(
-    rb"^content-length:([^\r\n]*)\r\n", re.IGNORECASE | re.MULTILINE
-)
 _HEXDIGITS: Final = frozenset(b"0123456789abcdefABCDEF")
 _HEX: Final = b"0123456789abcdefABCDEF"
 
@@ -339,17 +335,7 @@ class BaseParser:
 
     def _early_content_length(self, buf: bytes | bytearray, start: int, end: int) -> None:
         """Reject a bad or repeated Content-Length as soon as its line arrives (llhttp does too)."""
-        for m in _CONTENT_LENGTH_LINE_RE.finditer(buf, start, end):
-            if self._cl_seen:
-                raise ContentLengthError(
-                    "more than one Content-Length field", self._origin + m.start()
-                )
-            self._cl_seen = True
-            value = m.group(1).strip(b" \t")
-            if not value.isdigit() or len(value) > 19 or int(value) > MAX_LENGTH:
-                raise ContentLengthError(
-                    f"invalid Content-Length {bytes(value)!r}", self._origin + m.start(1)
-                )
+        self._cl_seen = check_content_length_lines(buf, start, end, self._origin, self._cl_seen)
 
     def _bad_start_line(self, message: str, position: int) -> HttpParserError:
         return BadStatusLine(message, position)

@@ -11,9 +11,9 @@ from ._headers import (
     UPGRADE,
     chunked_framing,
     connection_tokens,
+    content_length,
     frozen,
     keep_alive_for,
-    parse_content_length,
     parse_fields,
     transfer_codings,
 )
@@ -95,7 +95,10 @@ class RequestParser(BaseParser):
             raise InvalidHeader("an HTTP/1.1 request needs exactly one Host field", fields_at)
         te_values = headers.getall(TRANSFER_ENCODING, None)
         codings = None if te_values is None else transfer_codings(te_values)
-        length = parse_content_length(headers.getall(CONTENT_LENGTH, None), fields_at)
+        cl_values = headers.getall(CONTENT_LENGTH, None)
+        length = (
+            None if cl_values is None else content_length(cl_values, buf, nl + 2, end + 2, origin)
+        )
         if codings is not None and length is not None:
             raise TransferEncodingError(
                 "both Transfer-Encoding and Content-Length (RFC 9112 §6.3)", fields_at

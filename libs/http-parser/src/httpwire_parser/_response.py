@@ -12,9 +12,9 @@ from ._headers import (
     TRANSFER_ENCODING,
     chunked_framing,
     connection_tokens,
+    content_length,
     frozen,
     keep_alive_for,
-    parse_content_length,
     parse_fields,
     transfer_codings,
 )
@@ -134,7 +134,7 @@ class ResponseParser(BaseParser):
         elif len(cl_values) == 1 and _is_small_number(cl_values[0]):
             length = int(cl_values[0])
         else:
-            length = parse_content_length(cl_values, origin + nl + 2)
+            length = content_length(cl_values, buf, nl + 2, end + 2, origin)
         if codings is not None and length is not None:
             raise TransferEncodingError(
                 "both Transfer-Encoding and Content-Length (RFC 9112 §6.3)", origin + nl + 2
