@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from ._connection import Connection
-from ._connector import BaseConnector, TCPConnector, UnixConnector
+from ._connector import BaseConnector
 from ._interfaces import (
     ConnectionKey,
     ConnectionProtocol,
@@ -24,6 +24,8 @@ from ._pool import PoolStats
 from ._protocol import StreamProtocol
 from ._resolver import AbstractResolver, AsyncResolver, DefaultResolver, ThreadedResolver
 from ._ssl import Fingerprint
+from ._tcp_connector import TCPConnector
+from ._unix_connector import UnixConnector
 from ._version import __version__
 from .exceptions import (
     ClientConnectionError,

@@ -1,0 +1,68 @@
+"""``UnixConnector``: every connection goes to one Unix domain socket."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import cast
+
+from ._connector import _SENTINEL, BaseConnector
+from ._interfaces import ConnectionProtocol, ProtocolFactory, RequestLike, TimeoutLike, TraceLike
+from .exceptions import ConnectionTimeoutError, UnixClientConnectorError
+
+__all__ = ["UnixConnector"]
+
+
+class UnixConnector(BaseConnector):
+    """Connects every request to one Unix domain socket, whatever the URL's host.
+
+    Handy for local daemons (Docker, systemd services) and for tests.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        keepalive_timeout: float | object | None = _SENTINEL,
+        force_close: bool = False,
+        limit: int | None = 100,
+        limit_per_host: int | None = 0,
+        enable_cleanup_closed: bool = False,
+        protocol_factory: ProtocolFactory | None = None,
+    ) -> None:
+        super().__init__(
+            keepalive_timeout=keepalive_timeout,
+            force_close=force_close,
+            limit=limit,
+            limit_per_host=limit_per_host,
+            enable_cleanup_closed=enable_cleanup_closed,
+            protocol_factory=protocol_factory,
+        )
+        self._path = str(path)
+
+    @property
+    def path(self) -> str:
+        """The path of the Unix socket."""
+        return self._path
+
+    async def _create_connection(
+        self, req: RequestLike, traces: list[TraceLike], timeout: TimeoutLike | None
+    ) -> ConnectionProtocol:
+        deadline = asyncio.timeout(timeout.sock_connect if timeout is not None else None)
+        key = req.connection_key
+        try:
+            async with deadline:
+                _, protocol = await self._loop.create_unix_connection(
+                    self._asyncio_factory, self._path
+                )
+        except TimeoutError as exc:
+            if deadline.expired():
+                raise ConnectionTimeoutError(
+                    f"Connection timeout to unix socket {self._path}"
+                ) from exc
+            raise UnixClientConnectorError(self._path, key, exc) from exc
+        except OSError as exc:
+            raise UnixClientConnectorError(self._path, key, exc) from exc
+        return cast(ConnectionProtocol, protocol)
+
+
+UnixConnector.__module__ = "httpwire_connectors"
