@@ -244,7 +244,7 @@ def test_feed_accepts_bytearray_and_memoryview() -> None:
         (
             b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n",
             ContentLengthError,
-            17,
+            36,
         ),
         (b"HTTP/1.1 200 OK\r\nContent-Length: 1, 1\r\n\r\n", ContentLengthError, 17),
         (b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", ContentLengthError, 17),
