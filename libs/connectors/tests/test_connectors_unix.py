@@ -60,3 +60,9 @@ async def test_force_close_and_repr(unix_server: CountingServer) -> None:
         conn.release()
         await unix_server.wait_active(0)
         assert connector.stats.idle == 0
+
+
+def test_allowed_schemes_match_aiohttp() -> None:
+    assert hc.BaseConnector.allowed_protocol_schema_set == {"http", "https", "ws", "wss"}
+    assert hc.TCPConnector.allowed_protocol_schema_set == {"http", "https", "ws", "wss", "tcp"}
+    assert hc.UnixConnector.allowed_protocol_schema_set == {"http", "https", "ws", "wss", "unix"}

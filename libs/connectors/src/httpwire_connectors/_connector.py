@@ -103,6 +103,9 @@ class BaseConnector:
     #: Seconds after which TLS transports whose shutdown is still pending get aborted.
     cleanup_closed_period: float = 2.0
 
+    #: URL schemes a client may send through this connector (aiohttp's attribute of that name).
+    allowed_protocol_schema_set: frozenset[str] = frozenset({"http", "https", "ws", "wss"})
+
     def __init__(
         self,
         *,

@@ -59,6 +59,8 @@ class TCPConnector(BaseConnector):
     reported by the resolver shorten it), at most ``dns_cache_max_size`` host names.
     """
 
+    allowed_protocol_schema_set = BaseConnector.allowed_protocol_schema_set | {"tcp"}
+
     def __init__(
         self,
         *,

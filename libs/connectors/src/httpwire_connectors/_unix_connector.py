@@ -18,6 +18,8 @@ class UnixConnector(BaseConnector):
     Handy for local daemons (Docker, systemd services) and for tests.
     """
 
+    allowed_protocol_schema_set = BaseConnector.allowed_protocol_schema_set | {"unix"}
+
     def __init__(
         self,
         path: str,
