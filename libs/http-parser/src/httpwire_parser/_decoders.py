@@ -100,13 +100,13 @@ class _BrotliCodec:
         try:
             if hasattr(obj, "can_accept_more_data"):
                 out = obj.process(data, output_buffer_limit=piece)
-                if out:
-                    yield out
-                while not obj.can_accept_more_data():
-                    out = obj.process(b"", output_buffer_limit=piece)
-                    if not out:
+                while out:
+                    # The limit is approximate: cut to size so pieces stay bounded.
+                    for i in range(0, len(out), piece):
+                        yield out[i : i + piece]
+                    if obj.is_finished():
                         break
-                    yield out
+                    out = obj.process(b"", output_buffer_limit=piece)
             else:  # pragma: no cover - brotli < 1.2 has no output limit
                 out = obj.process(data)
                 for i in range(0, len(out), piece):
