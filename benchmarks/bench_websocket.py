@@ -14,9 +14,10 @@ bytes into one message (read+unmask, as a server receives a client's masked fram
 Peers: ``aiohttp-py`` is aiohttp's pure-Python reader or writer with its pure-Python mask (the
 per-lane ``bytes.translate`` one), what aiohttp runs without its C extensions; ``aiohttp-cmask``
 is the same Python writer with aiohttp's C mask, and ``aiohttp-c`` its Cython reader (with the C
-mask), both for reference. ``websockets`` is ``Frame.serialize``/``Frame.parse`` with its C
-``apply_mask``; ``websockets-py`` the same with its pure-Python ``apply_mask``. websockets' frame
-code does not decode text, so its read adapter adds the UTF-8 decode every other row performs.
+mask), both for reference; that reader's row takes each message through its queue's ``read()``.
+``websockets`` is ``Frame.serialize``/``Frame.parse`` with its C ``apply_mask``;
+``websockets-py`` the same with its pure-Python ``apply_mask``. websockets' frame code does not
+decode text, so its read adapter adds the UTF-8 decode every other row performs.
 """
 
 from __future__ import annotations
@@ -176,17 +177,27 @@ def _aiohttp_read(frame: bytes, compressed: bool, *, cython: bool) -> Callable[[
     feed = reader.feed_data
     pop = queue._buffer.popleft
 
+    # The queue counts the bytes it holds and stalls the reader past its limit; popping the deque
+    # directly skips that count, so the adapters reset it (the Cython queue's count is read-only,
+    # so that row takes messages through the queue's own read(), which never suspends here).
     if cython:
+        queue_read = queue.read
 
         def read() -> object:
             feed(frame)
-            return pop()[0].data
+            coro = queue_read()
+            try:
+                coro.send(None)
+            except StopIteration as done:
+                return done.value.data
+            raise AssertionError("the queue had no message")
 
         return read
 
     def read_py() -> object:
         reader_py.websocket_mask = _websocket_mask_python
         feed(frame)
+        queue._size = 0
         return pop()[0].data
 
     return read_py
