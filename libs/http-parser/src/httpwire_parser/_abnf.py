@@ -17,6 +17,7 @@ TCHAR = rb"!#$%&'*+\-.^_`|~0-9A-Za-z"
 FIELD_CHAR = rb"\t\x20-\x7e\x80-\xff"
 #: request-target characters accepted by the request parser: visible ASCII only.
 TARGET_CHAR = rb"\x21-\x7e"
+_VCHAR = rb"[\x21-\x7e\x80-\xff]"
 _QDTEXT = rb"\t\x20\x21\x23-\x5b\x5d-\x7e\x80-\xff"
 _QUOTED = rb'"(?:[' + _QDTEXT + rb"]|\\[" + FIELD_CHAR + rb'])*"'
 
@@ -81,7 +82,7 @@ FIELD_BLOCK_RE = re.compile(rb"(?:[" + TCHAR + rb"]+:[" + FIELD_CHAR + rb"]*\r\n
 #: A field section in the usual layout: every line "name: value" with exactly one SP after the
 #: colon and a non-empty value without surrounding whitespace (splitting at ": " is then exact).
 CANONICAL_FIELD_BLOCK_RE = re.compile(
-    rb"(?:[" + TCHAR + rb"]+: [" + FIELD_CHAR + rb"]*[\x21-\x7e\x80-\xff]\r\n)*"
+    rb"(?:[" + TCHAR + rb"]+: " + _VCHAR + rb"(?:[" + FIELD_CHAR + rb"]*" + _VCHAR + rb")?\r\n)*"
 )
 #: A Content-Length field line (names are case-insensitive); group 1 is the raw value.
 CONTENT_LENGTH_LINE_RE = re.compile(

@@ -8,8 +8,6 @@ switch (101, CONNECT 2xx, an accepted upgrade request) then ends the stream with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import itemgetter
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
@@ -30,55 +28,27 @@ EMPTY_HEADERS: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
 
 
 RawFields = tuple[tuple[bytes, bytes], ...]
-_KEY = itemgetter(0)
-_VALUE = itemgetter(1)
-
-
-def raw_fields(fields: CIMultiDictProxy[str]) -> RawFields:
-    """The fields as ``(name, value)`` bytes pairs in wire order (the inverse of the decoding)."""
-    items = list(fields.items())
-    return tuple(
-        zip(
-            map(str.encode, map(_KEY, items)),
-            map(str.encode, map(_VALUE, items), repeat("utf-8"), repeat("surrogateescape")),
-            strict=True,
-        )
-    )
-
-
-class _HasRawHeaders:
-    """Mixin: ``raw_headers`` built on access from ``headers`` (most clients never ask for it)."""
-
-    __slots__ = ()
-    headers: CIMultiDictProxy[str]
-
-    @property
-    def raw_headers(self) -> RawFields:
-        """The header fields as received: ``(name, value)`` bytes pairs in wire order.
-
-        Names keep their case; values are stripped of surrounding whitespace, as in ``headers``.
-        """
-        return raw_fields(self.headers)
 
 
 @dataclass(frozen=True, slots=True)
-class InformationalResponse(_HasRawHeaders):
+class InformationalResponse:
     """A 1xx interim response other than 101 (RFC 9110 §15.2); the final response follows."""
 
     version: tuple[int, int]
     status: int
     reason: str
     headers: CIMultiDictProxy[str]
+    raw_headers: RawFields = field(default=(), repr=False)
 
 
 @dataclass(frozen=True, slots=True)
-class Response(_HasRawHeaders):
+class Response:
     """The head of a final response, or of a 101 (Switching Protocols) response.
 
     ``reason`` and header values are decoded as UTF-8 with ``surrogateescape`` (undecodable bytes
     survive as lone surrogates, so ``value.encode("utf-8", "surrogateescape")`` gives the wire
-    bytes back); names are ASCII tokens. ``raw_headers`` gives the same fields as bytes
-    pairs, in wire order.
+    bytes back); names are ASCII tokens. ``raw_headers`` holds the same fields as received:
+    ``(name, value)`` bytes pairs in wire order, values stripped of surrounding whitespace.
     ``keep_alive`` is whether the connection can carry another exchange after this one
     (RFC 9112 §9.3); ``upgrade`` is whether the connection
     switches protocols after this head (101, or 2xx to CONNECT); ``chunked`` whether the body
@@ -93,10 +63,11 @@ class Response(_HasRawHeaders):
     upgrade: bool = False
     chunked: bool = False
     content_length: int | None = None
+    raw_headers: RawFields = field(default=(), repr=False)
 
 
 @dataclass(frozen=True, slots=True)
-class Request(_HasRawHeaders):
+class Request:
     """The head of a request (server side).
 
     ``upgrade`` is true for CONNECT and for requests asking to switch protocols
@@ -112,6 +83,7 @@ class Request(_HasRawHeaders):
     upgrade: bool = False
     chunked: bool = False
     content_length: int | None = None
+    raw_headers: RawFields = field(default=(), repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +106,7 @@ class EndOfMessage:
     """
 
     trailers: CIMultiDictProxy[str] = field(default_factory=lambda: EMPTY_HEADERS)
-
-    @property
-    def raw_trailers(self) -> RawFields:
-        """The trailer fields as ``(name, value)`` bytes pairs in wire order."""
-        return raw_fields(self.trailers)
+    raw_trailers: RawFields = field(default=(), repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from ._abnf import (
     FIELD_LINE_RE,
     FIELD_PREFIX_RE,
 )
+from ._events import RawFields
 from .exceptions import (
     ContentLengthError,
     InvalidHeader,
@@ -91,30 +92,47 @@ def parse_fields(
     origin: int,
     max_field_size: int,
     max_headers: int,
-) -> CIMultiDict[str]:
+) -> tuple[CIMultiDict[str], RawFields]:
     """Validate and parse the field lines ``buf[start:end]`` (each line ends with CRLF).
 
-    Values are OWS-stripped and decoded as UTF-8 with surrogateescape. The work is done in bulk
-    (one regex over the section, one decode, C-level split/partition/map) rather than line by
-    line; only a failing section is walked line by line to locate the fault. The usual layout
-    (``Name: value``) is recognised by the first regex and split at ": " with no stripping.
+    Returns the fields as a CIMultiDict (values OWS-stripped, decoded as UTF-8 with
+    surrogateescape) and as raw ``(name, value)`` bytes pairs. The work is done in bulk (one
+    regex over the section, one decode, C-level replace/split/slices) rather than line by line;
+    only a failing section is walked line by line to locate the fault.
     """
     if start == end:
-        return CIMultiDict()
+        return CIMultiDict(), ()
     canonical = CANONICAL_FIELD_BLOCK_RE.fullmatch(buf, start, end) is not None
     if not canonical and FIELD_BLOCK_RE.fullmatch(buf, start, end) is None:
         raise field_block_error(buf, start, end, origin)
     if end - start > max_field_size + 2:
         check_line_sizes(buf, start, end, origin, max_field_size)
-    lines = buf[start : end - 2].decode("utf-8", "surrogateescape").split("\r\n")
-    if len(lines) > max_headers:
+    block = buf[start : end - 2]
+    count = block.count(b"\r\n") + 1
+    if count > max_headers:
         raise TooManyHeaders(f"more than {max_headers} field lines", origin + start)
     if canonical:
-        parts = list(map(str.partition, lines, repeat(": ")))
-        return CIMultiDict(list(zip(map(_NAME, parts), map(_VALUE, parts), strict=False)))
-    parts = list(map(str.partition, lines, repeat(":")))
-    values = map(str.strip, map(_VALUE, parts), repeat(" \t"))
-    return CIMultiDict(list(zip(map(_NAME, parts), values, strict=False)))
+        # Every line is exactly "name: value": turning CRLF into ": " and splitting at ": "
+        # alternates names and values, unless a value itself contains ": " (then the count
+        # is off and the general path below is taken).
+        flat = block.replace(b"\r\n", b": ").split(b": ")
+        if len(flat) == 2 * count:
+            text = block.decode("utf-8", "surrogateescape").replace("\r\n", ": ").split(": ")
+            headers = CIMultiDict(list(zip(text[0::2], text[1::2], strict=True)))
+            return headers, tuple(zip(flat[0::2], flat[1::2], strict=True))
+    parts = list(map(bytes.partition, block.split(b"\r\n"), repeat(b":")))
+    names = list(map(_NAME, parts))
+    values = list(map(bytes.strip, map(_VALUE, parts), repeat(b" \t")))
+    headers = CIMultiDict(
+        list(
+            zip(
+                map(bytes.decode, names),
+                map(bytes.decode, values, repeat("utf-8"), repeat("surrogateescape")),
+                strict=True,
+            )
+        )
+    )
+    return headers, tuple(zip(names, values, strict=True))
 
 
 def check_line_sizes(buf: bytes, start: int, end: int, origin: int, limit: int) -> None:

@@ -212,7 +212,7 @@ class BaseParser:
         try:
             at = self._fed
             if state == UNTIL_EOF:
-                self._finish_message(events, None)
+                self._finish_message(events)
             elif state == HEAD:
                 if self._pending:
                     raise IncompleteMessage("connection closed inside a message head", at)
@@ -246,9 +246,6 @@ class BaseParser:
     def _start_line_error(self, buf: bytes, start: int, end: int) -> HttpParserError | None:
         """The error for the complete start line ``buf[start:end]``, or None if it is valid."""
         raise NotImplementedError
-
-    def _message_complete(self) -> None:
-        """Called after each EndOfMessage."""
 
     # -- heads ---------------------------------------------------------------------------------
 
@@ -344,8 +341,8 @@ class BaseParser:
 
     def _setup_decoder(self, headers: CIMultiDictProxy[str]) -> None:
         """Install a content decoder when auto-decompression applies to this body."""
-        values = headers.getall(CONTENT_ENCODING, ())
-        if values and self._auto_decompress:
+        values = headers.getall(CONTENT_ENCODING, None)
+        if values is not None and self._auto_decompress:
             self._decoder = ContentDecoder.create(
                 ",".join(values), piece_size=self._piece_size, max_size=self._max_decompressed_size
             )
@@ -365,7 +362,7 @@ class BaseParser:
         elif chunk_end:
             events.append(Data(b"", True))
 
-    def _finish_message(self, events: list[Event], trailers: CIMultiDictProxy[str] | None) -> None:
+    def _finish_message(self, events: list[Event], end: EndOfMessage = _END_OF_MESSAGE) -> None:
         self._cl_seen = False
         self._checked = 0
         self._lines = 0
@@ -373,8 +370,7 @@ class BaseParser:
         if decoder is not None:
             self._decoder = None
             decoder.finish()
-        events.append(_END_OF_MESSAGE if trailers is None else EndOfMessage(trailers))
-        self._message_complete()
+        events.append(end)
         if self._upgrade_after:
             self._upgrade_after = False
             self._state = SWITCHING
@@ -395,7 +391,7 @@ class BaseParser:
         remaining -= end - pos
         self._remaining = remaining
         if remaining == 0:
-            self._finish_message(events, None)
+            self._finish_message(events)
         return end
 
     def _read_until_eof(self, buf: bytes, pos: int, events: list[Event]) -> int:
@@ -504,7 +500,7 @@ class BaseParser:
     def _read_trailers(self, buf: bytes, pos: int, events: list[Event]) -> int:
         n = len(buf)
         if buf.startswith(b"\r\n", pos):
-            self._finish_message(events, None)
+            self._finish_message(events)
             return pos + 2
         end = buf.find(b"\r\n\r\n", pos + (self._checked - 2 if self._checked > 2 else 0))
         if end < 0:
@@ -521,10 +517,10 @@ class BaseParser:
             )
         self._checked = 0
         self._lines = 0
-        fields = parse_fields(
+        fields, raw = parse_fields(
             buf, pos, end + 2, self._origin, self._max_field_size, self._max_headers
         )
-        self._finish_message(events, frozen(fields))
+        self._finish_message(events, EndOfMessage(frozen(fields), raw))
         return end + 4
 
     def _read_closed(self, buf: bytes, pos: int, events: list[Event]) -> int:

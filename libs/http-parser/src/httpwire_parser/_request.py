@@ -86,7 +86,7 @@ class RequestParser(BaseParser):
         method = m.group(1).decode("ascii")
         target = m.group(2).decode("ascii")
         version = (1, buf[nl - 1] - 48)
-        headers = parse_fields(
+        headers, raw = parse_fields(
             buf, nl + 2, end + 2, origin, self._max_field_size, self._max_headers
         )
         fields_at = origin + nl + 2
@@ -111,7 +111,9 @@ class RequestParser(BaseParser):
         connect = method == "CONNECT"
         upgrade = connect or ("upgrade" in tokens and UPGRADE in headers)
         proxy = frozen(headers)
-        events.append(Request(method, target, version, proxy, keep_alive, upgrade, chunked, length))
+        events.append(
+            Request(method, target, version, proxy, keep_alive, upgrade, chunked, length, raw)
+        )
         self._keep_alive = keep_alive
         after = end + 4
         if connect or (not chunked and not length):

@@ -117,12 +117,12 @@ class ResponseParser(BaseParser):
         status = (buf[pos + 9] - 48) * 100 + (buf[pos + 10] - 48) * 10 + buf[pos + 11] - 48
         reason_bytes = m.group(4)
         reason = reason_bytes.decode("utf-8", "surrogateescape") if reason_bytes else ""
-        headers = parse_fields(
+        headers, raw = parse_fields(
             buf, nl + 2, end + 2, origin, self._max_field_size, self._max_headers
         )
         after = end + 4
         if status < 200 and status != 101:
-            events.append(InformationalResponse(version, status, reason, frozen(headers)))
+            events.append(InformationalResponse(version, status, reason, frozen(headers), raw))
             return after
         methods = self._methods
         method = methods.popleft() if methods else "GET"
@@ -146,7 +146,7 @@ class ResponseParser(BaseParser):
             keep_alive = keep_alive_for(version, connection_tokens(connection))
         if status == 101 or (method == "CONNECT" and status < 300):
             events.append(
-                Response(version, status, reason, frozen(headers), False, True, False, length)
+                Response(version, status, reason, frozen(headers), False, True, False, length, raw)
             )
             events.append(_END_OF_MESSAGE)
             self._state = SWITCHING
@@ -169,7 +169,9 @@ class ResponseParser(BaseParser):
             state = UNTIL_EOF
             keep_alive = False
         proxy = frozen(headers)
-        events.append(Response(version, status, reason, proxy, keep_alive, False, chunked, length))
+        events.append(
+            Response(version, status, reason, proxy, keep_alive, False, chunked, length, raw)
+        )
         self._keep_alive = keep_alive
         if state == HEAD:
             events.append(_END_OF_MESSAGE)
