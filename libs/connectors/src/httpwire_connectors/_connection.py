@@ -30,7 +30,6 @@ class Connection:
         key: ConnectionKey,
         protocol: ConnectionProtocol,
         loop: asyncio.AbstractEventLoop,
-        *,
         reused: bool = False,
     ) -> None:
         self._connector = connector

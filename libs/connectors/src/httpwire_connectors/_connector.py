@@ -62,7 +62,8 @@ def _peer_went_away(transport: asyncio.BaseTransport, poller: Any = None) -> boo
     """Whether an idle socket has anything pending: end of stream, an error or stray bytes.
 
     An idle HTTP/1.1 connection must be silent; anything readable means the peer closed it (or
-    broke the protocol), and the event loop may not have noticed yet.
+    broke the protocol), and the event loop may not have noticed yet. ``poller`` is a reusable
+    ``select.poll`` object; without one (or on Windows) ``select.select`` is used.
     """
     sock = transport.get_extra_info("socket")
     if sock is None:
@@ -70,16 +71,13 @@ def _peer_went_away(transport: asyncio.BaseTransport, poller: Any = None) -> boo
     fd = sock.fileno()
     if fd < 0:
         return True
-    if hasattr(select, "poll"):
-        if poller is None:
-            poller = select.poll()
+    if poller is not None:
         poller.register(fd, _POLL_MASK)
-        try:
-            return bool(poller.poll(0))
-        finally:
-            poller.unregister(fd)
-    readable, _, errored = select.select([fd], [], [fd], 0)  # pragma: no cover - Windows
-    return bool(readable or errored)  # pragma: no cover
+        ready = poller.poll(0)
+        poller.unregister(fd)
+        return bool(ready)
+    readable, _, errored = select.select([fd], [], [fd], 0)
+    return bool(readable or errored)
 
 
 def _call_weakly(ref: weakref.ref[BaseConnector], method: str) -> None:
@@ -307,47 +305,84 @@ class BaseConnector:
         """
         if self._closed:
             self._check_open()
+        key = req.connection_key
+        if not traces:
+            # Fast path: a fresh idle connection, nothing to trace, nothing to wait for.
+            protocol = self._pool.take_idle(key, self._loop.time())
+            if protocol is not None:
+                if self._usable(protocol):
+                    return Connection(self, key, protocol, self._loop, True)
+                self._pool.replace(key, protocol)
+                self._close_protocol(protocol)
+                return await self._within_deadline(
+                    req, timeout, self._open_in_slot(req, key, _NO_TRACES, timeout)
+                )
         trace_list = list(traces) if traces else _NO_TRACES
+        return await self._within_deadline(
+            req, timeout, self._connect(req, key, trace_list, timeout)
+        )
+
+    async def _within_deadline(
+        self, req: RequestLike, timeout: TimeoutLike | None, work: Awaitable[Connection]
+    ) -> Connection:
         overall = timeout.connect if timeout is not None else None
         if overall is None:
-            return await self._connect(req, trace_list, timeout)
+            return await work
         deadline = asyncio.timeout(overall)
         try:
             async with deadline:
-                return await self._connect(req, trace_list, timeout)
+                return await work
         except TimeoutError as exc:
             if isinstance(exc, ConnectionTimeoutError) or not deadline.expired():
                 raise
             raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
 
+    def _usable(self, protocol: ConnectionProtocol) -> bool:
+        """Whether an idle connection may be handed out: still open, clean and not closed by
+        the peer (checked on the socket, since the event loop may not have noticed yet)."""
+        transport = protocol.transport
+        return (
+            transport is not None
+            and protocol.is_connected()
+            and not protocol.should_close
+            and not _peer_went_away(transport, self._poller)
+        )
+
     async def _connect(
-        self, req: RequestLike, traces: list[TraceLike], timeout: TimeoutLike | None
+        self,
+        req: RequestLike,
+        key: ConnectionKey,
+        traces: list[TraceLike],
+        timeout: TimeoutLike | None,
     ) -> Connection:
-        key = req.connection_key
         grant, actions = self._pool.acquire(key, self._loop.time())
         if actions is not _NOTHING:
             self._apply(actions)
         if grant is None:
             grant = await self._wait_for_slot(key, traces)
-        if grant.item is not None:
-            protocol = grant.item
-            transport = protocol.transport
-            if (
-                transport is not None
-                and protocol.is_connected()
-                and not protocol.should_close
-                and not _peer_went_away(transport, self._poller)
-            ):
+        protocol = grant.item
+        if protocol is not None:
+            if self._usable(protocol):
                 try:
                     for trace in traces:
                         await trace.send_connection_reuseconn()
                 except BaseException:
                     self._apply(self._pool.release(key, protocol, self._loop.time(), reusable=True))
                     raise
-                return Connection(self, key, protocol, self._loop, reused=True)
+                return Connection(self, key, protocol, self._loop, True)
             # The peer closed it while idle: keep the slot and open a fresh connection.
             self._pool.replace(key, protocol)
             self._close_protocol(protocol)
+        return await self._open_in_slot(req, key, traces, timeout)
+
+    async def _open_in_slot(
+        self,
+        req: RequestLike,
+        key: ConnectionKey,
+        traces: list[TraceLike],
+        timeout: TimeoutLike | None,
+    ) -> Connection:
+        """Open a new connection in the slot the pool reserved for ``key``."""
         try:
             for trace in traces:
                 await trace.send_connection_create_start()
@@ -413,7 +448,7 @@ class BaseConnector:
         actions = self._pool.release(key, protocol, self._loop.time(), reusable=reusable)
         if actions is not _NOTHING:
             self._apply(actions)
-        if reusable:
+        if reusable and self._expiry_handle is None:
             self._schedule_expiry()
 
     def _detach(self, key: ConnectionKey, protocol: ConnectionProtocol) -> None:

@@ -75,12 +75,6 @@ class Actions(Generic[K, T]):
 _NOTHING: Actions[Any, Any] = Actions()
 
 
-@dataclass(slots=True)
-class _Idle(Generic[T]):
-    item: T
-    since: float
-
-
 class Pool(Generic[K, T]):
     """Per-key accounting of a connector's connections and of the callers waiting for one.
 
@@ -92,7 +86,8 @@ class Pool(Generic[K, T]):
         self.limit = limit
         self.limit_per_host = limit_per_host
         self.keepalive_timeout = keepalive_timeout
-        self._idle: dict[K, list[_Idle[T]]] = {}
+        # Idle connections per key as (item, released at), oldest first; plain tuples for speed.
+        self._idle: dict[K, list[tuple[T, float]]] = {}
         self._busy: dict[K, int] = {}
         self._acquired: dict[int, tuple[K, T]] = {}
         self._waiters: deque[Waiter[K, T]] = deque()
@@ -125,11 +120,11 @@ class Pool(Generic[K, T]):
 
     def idle_items(self) -> list[T]:
         """Every idle connection, oldest first within each key."""
-        return [entry.item for entries in self._idle.values() for entry in entries]
+        return [item for entries in self._idle.values() for item, _ in entries]
 
     def next_expiry(self) -> float | None:
         """When the oldest idle connection's keep-alive runs out, or ``None`` without idle ones."""
-        oldest = [entries[0].since for entries in self._idle.values() if entries]
+        oldest = [entries[0][1] for entries in self._idle.values() if entries]
         return min(oldest) + self.keepalive_timeout if oldest else None
 
     def open_count(self, key: K | None = None) -> int:
@@ -143,19 +138,36 @@ class Pool(Generic[K, T]):
     def acquire(self, key: K, now: float) -> tuple[Grant[T] | None, Actions[K, T]]:
         """Try to get a connection for ``key`` at once: reuse, open, or ``None`` (must wait)."""
         entries = self._idle.get(key)
-        if entries and now - entries[-1].since < self.keepalive_timeout:
-            # Fast path: the newest idle connection is fresh (older ones expire on the timer).
-            entry = entries.pop()
-            if not entries:
-                del self._idle[key]
-            self._idle_total -= 1
-            self._take_slot(key)
-            self._acquired[id(entry.item)] = (key, entry.item)
-            self._reused += 1
-            return Grant(entry.item, entry.since), _NOTHING
+        if entries:
+            since = entries[-1][1]
+            item = self.take_idle(key, now)
+            if item is not None:
+                return Grant(item, since), _NOTHING
         actions: Actions[K, T] = Actions()
         grant = self._try_grant(key, now, actions)
         return grant, actions
+
+    def take_idle(self, key: K, now: float) -> T | None:
+        """The fast path: hand out the newest idle connection of ``key`` if it is still fresh.
+
+        Returns ``None`` when there is none (or it expired); :meth:`acquire` then decides.
+        Older idle connections are left for :meth:`expire`.
+        """
+        entries = self._idle.get(key)
+        if not entries:
+            return None
+        item, since = entries[-1]
+        if now - since >= self.keepalive_timeout:
+            return None
+        entries.pop()
+        if not entries:
+            del self._idle[key]
+        self._idle_total -= 1
+        self._busy[key] = self._busy.get(key, 0) + 1
+        self._busy_total += 1
+        self._acquired[id(item)] = (key, item)
+        self._reused += 1
+        return item
 
     def enqueue(self, key: K) -> Waiter[K, T]:
         """Queue a caller that :meth:`acquire` could not serve; it is served in FIFO order."""
@@ -176,7 +188,7 @@ class Pool(Generic[K, T]):
             self._acquired.pop(id(grant.item), None)
             self._reused -= 1
             self._busy_dec(key)
-            self._idle.setdefault(key, []).append(_Idle(grant.item, grant.since))
+            self._idle.setdefault(key, []).append((grant.item, grant.since))
             self._idle_total += 1
         else:
             self._busy_dec(key)
@@ -202,9 +214,18 @@ class Pool(Generic[K, T]):
         """A handed-out connection comes back: pool it if ``reusable``, otherwise close it."""
         if self._acquired.pop(id(item), None) is None:
             return _NOTHING
-        self._busy_dec(key)
+        count = self._busy[key] - 1
+        if count:
+            self._busy[key] = count
+        else:
+            del self._busy[key]
+        self._busy_total -= 1
         if reusable and self.keepalive_timeout > 0:
-            self._idle.setdefault(key, []).append(_Idle(item, now))
+            entries = self._idle.get(key)
+            if entries is None:
+                self._idle[key] = [(item, now)]
+            else:
+                entries.append((item, now))
             self._idle_total += 1
             return self._schedule(now) if self._waiters else _NOTHING
         actions: Actions[K, T] = Actions()
@@ -224,8 +245,8 @@ class Pool(Generic[K, T]):
         entries = self._idle.get(key)
         if not entries:
             return False
-        for index, entry in enumerate(entries):
-            if entry.item is item:
+        for index, (idle, _) in enumerate(entries):
+            if idle is item:
                 del entries[index]
                 self._idle_total -= 1
                 if not entries:
@@ -273,11 +294,11 @@ class Pool(Generic[K, T]):
         entries = self._idle.get(key)
         if not entries:
             return
-        keep = [e for e in entries if now - e.since < self.keepalive_timeout]
+        keep = [e for e in entries if now - e[1] < self.keepalive_timeout]
         gone = len(entries) - len(keep)
         if not gone:
             return
-        actions.close.extend(e.item for e in entries if now - e.since >= self.keepalive_timeout)
+        actions.close.extend(e[0] for e in entries if now - e[1] >= self.keepalive_timeout)
         self._expired += gone
         self._idle_total -= gone
         if keep:
@@ -289,14 +310,10 @@ class Pool(Generic[K, T]):
         self._expire_key(key, now, actions)
         entries = self._idle.get(key)
         if entries:
-            entry = entries.pop()
-            if not entries:
-                del self._idle[key]
-            self._idle_total -= 1
-            self._take_slot(key)
-            self._acquired[id(entry.item)] = (key, entry.item)
-            self._reused += 1
-            return Grant(entry.item, entry.since)
+            since = entries[-1][1]
+            item = self.take_idle(key, now)
+            assert item is not None  # _expire_key left only fresh entries
+            return Grant(item, since)
         if self.limit_per_host and self._busy.get(key, 0) >= self.limit_per_host:
             return None
         at_limit = self.limit and self._busy_total + self._idle_total >= self.limit
@@ -313,12 +330,12 @@ class Pool(Generic[K, T]):
         oldest_key: K | None = None
         oldest = 0.0
         for key, entries in self._idle.items():
-            if entries and (oldest_key is None or entries[0].since < oldest):
-                oldest_key, oldest = key, entries[0].since
+            if entries and (oldest_key is None or entries[0][1] < oldest):
+                oldest_key, oldest = key, entries[0][1]
         if oldest_key is None:
             return False
         entries = self._idle[oldest_key]
-        actions.close.append(entries.pop(0).item)
+        actions.close.append(entries.pop(0)[0])
         if not entries:
             del self._idle[oldest_key]
         self._idle_total -= 1
