@@ -143,3 +143,29 @@ async def test_ttl_dns_cache_none_keeps_entries_past_the_record_ttl(dnsmasq: Dns
     assert first == second
     await asyncio.sleep(0.1)
     assert dnsmasq.queries("other.test") - baseline == 1
+
+
+async def test_threaded_resolver_maps_an_unencodable_name_to_oserror() -> None:
+    # IDNA rejects a 64-character label locally: no query is sent anywhere.
+    resolver = hc.ThreadedResolver()
+    with pytest.raises(OSError, match="invalid host name"):
+        await resolver.resolve("x" * 64 + ".test", 80)
+
+
+async def test_value_error_from_a_resolver_is_a_dns_error() -> None:
+    from httpwire_connectors.testing import FakeResolver
+
+    resolver = FakeResolver({"bad.test": UnicodeError("label too long")})
+    async with hc.TCPConnector(resolver=resolver) as connector:
+        with pytest.raises(hc.ClientConnectorDNSError, match="invalid host name"):
+            await connector.connect(FakeRequest("http://bad.test/"))
+
+
+@pytest.mark.needs_dnsmasq
+async def test_async_resolver_maps_bad_names_to_oserror(dnsmasq: Dnsmasq) -> None:
+    resolver = async_resolver(dnsmasq)
+    try:
+        with pytest.raises(OSError):  # noqa: PT011 - any OSError is the contract here
+            await resolver.resolve("x" * 64 + ".test", 80)
+    finally:
+        await resolver.close()

@@ -60,9 +60,12 @@ class ThreadedResolver(AbstractResolver):
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
         """Look ``host`` up with ``loop.getaddrinfo`` for stream sockets."""
-        infos = await self._loop.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, family=family, flags=socket.AI_ADDRCONFIG
-        )
+        try:
+            infos = await self._loop.getaddrinfo(
+                host, port, type=socket.SOCK_STREAM, family=family, flags=socket.AI_ADDRCONFIG
+            )
+        except UnicodeError as exc:  # IDNA refused the name before any query was sent
+            raise OSError(None, f"invalid host name {host!r}: {exc}") from exc
         results: list[ResolveResult] = []
         for fam, _, proto, _, address in infos:
             if fam == socket.AF_INET6 and len(address) > 3 and address[3]:
@@ -115,6 +118,8 @@ class AsyncResolver(AbstractResolver):
         except aiodns.error.DNSError as exc:
             message = exc.args[1] if len(exc.args) > 1 else "DNS lookup failed"
             raise OSError(None, f"{message} ({host!r})") from exc
+        except ValueError as exc:  # a name c-ares or IDNA refuses outright
+            raise OSError(None, f"invalid host name {host!r}: {exc}") from exc
         results: list[ResolveResult] = []
         for node in answer.nodes:
             raw = node.addr[0]

@@ -305,6 +305,8 @@ class TCPConnector(BaseConnector):
             addrs = await self._resolve_host(host, port, traces)
         except OSError as exc:
             raise ClientConnectorDNSError(key, exc) from exc
+        except ValueError as exc:  # e.g. a name IDNA cannot encode, from a custom resolver
+            raise ClientConnectorDNSError(key, OSError(None, f"invalid host name: {exc}")) from exc
         sni = (server_hostname or host.rstrip(".")) if ssl_context is not None else None
         limit = timeout.sock_connect if timeout is not None else None
         deadline = asyncio.timeout(limit)
