@@ -750,6 +750,11 @@ def test_connector_needs_a_running_loop() -> None:
         ({"happy_eyeballs_delay": -1}, ValueError),
         ({"interleave": 0}, ValueError),
         ({"ttl_dns_cache": -5}, ValueError),
+        ({"ttl_dns_cache": "10"}, TypeError),
+        ({"happy_eyeballs_delay": "fast"}, TypeError),
+        ({"interleave": 1.5}, TypeError),
+        ({"local_addr": "127.0.0.1"}, TypeError),
+        ({"dns_cache_max_size": 0}, ValueError),
     ],
 )
 async def test_bad_arguments(kwargs: dict[str, object], error: type[Exception]) -> None:

@@ -66,3 +66,10 @@ def test_allowed_schemes_match_aiohttp() -> None:
     assert hc.BaseConnector.allowed_protocol_schema_set == {"http", "https", "ws", "wss"}
     assert hc.TCPConnector.allowed_protocol_schema_set == {"http", "https", "ws", "wss", "tcp"}
     assert hc.UnixConnector.allowed_protocol_schema_set == {"http", "https", "ws", "wss", "unix"}
+
+
+async def test_path_like_and_bad_paths(tmp_path: Path) -> None:
+    async with hc.UnixConnector(tmp_path / "x.sock") as connector:
+        assert connector.path == str(tmp_path / "x.sock")
+    with pytest.raises(TypeError, match="path"):
+        hc.UnixConnector(42)  # type: ignore[arg-type]

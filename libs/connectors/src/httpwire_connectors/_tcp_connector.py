@@ -83,10 +83,26 @@ class TCPConnector(BaseConnector):
         self._ssl: SSLSetting = normalize_ssl(ssl)
         if family not in (0, socket.AF_INET, socket.AF_INET6):
             raise ValueError(f"family must be 0, AF_INET or AF_INET6, got {family!r}")
-        if happy_eyeballs_delay is not None and happy_eyeballs_delay < 0:
-            raise ValueError(f"happy_eyeballs_delay must be >= 0, got {happy_eyeballs_delay!r}")
-        if interleave is not None and interleave < 1:
-            raise ValueError(f"interleave must be >= 1, got {interleave!r}")
+        if happy_eyeballs_delay is not None:
+            if not _is_number(happy_eyeballs_delay):
+                raise TypeError(
+                    f"happy_eyeballs_delay must be a number or None, got {happy_eyeballs_delay!r}"
+                )
+            if happy_eyeballs_delay < 0:
+                raise ValueError(f"happy_eyeballs_delay must be >= 0, got {happy_eyeballs_delay!r}")
+        if interleave is not None:
+            if isinstance(interleave, bool) or not isinstance(interleave, int):
+                raise TypeError(f"interleave must be an int or None, got {interleave!r}")
+            if interleave < 1:
+                raise ValueError(f"interleave must be >= 1, got {interleave!r}")
+        if local_addr is not None and not (
+            isinstance(local_addr, tuple)
+            and len(local_addr) == 2
+            and isinstance(local_addr[0], str)
+        ):
+            raise TypeError(f"local_addr must be a (host, port) tuple, got {local_addr!r}")
+        if ttl_dns_cache is not None and not _is_number(ttl_dns_cache):
+            raise TypeError(f"ttl_dns_cache must be a number or None, got {ttl_dns_cache!r}")
         super().__init__(
             keepalive_timeout=keepalive_timeout,
             force_close=force_close,
@@ -389,6 +405,10 @@ class TCPConnector(BaseConnector):
                 tls_transport.abort()
                 raise
         protocol.connection_made(tls_transport)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

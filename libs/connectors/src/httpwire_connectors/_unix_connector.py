@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import cast
 
 from ._connector import _SENTINEL, BaseConnector
@@ -22,7 +23,7 @@ class UnixConnector(BaseConnector):
 
     def __init__(
         self,
-        path: str,
+        path: str | os.PathLike[str],
         *,
         keepalive_timeout: float | object | None = _SENTINEL,
         force_close: bool = False,
@@ -31,6 +32,9 @@ class UnixConnector(BaseConnector):
         enable_cleanup_closed: bool = False,
         protocol_factory: ProtocolFactory | None = None,
     ) -> None:
+        if not isinstance(path, str | bytes | os.PathLike):
+            raise TypeError(f"path must be a str or path-like, got {path!r}")
+        self._path = os.fsdecode(path)
         super().__init__(
             keepalive_timeout=keepalive_timeout,
             force_close=force_close,
@@ -39,7 +43,6 @@ class UnixConnector(BaseConnector):
             enable_cleanup_closed=enable_cleanup_closed,
             protocol_factory=protocol_factory,
         )
-        self._path = str(path)
 
     @property
     def path(self) -> str:
