@@ -21,6 +21,7 @@ from httpwire_parser import (
     LineTooLong,
     ParserStateError,
     RemoteProtocolError,
+    RequestParser,
     Response,
     ResponseParser,
     TooManyHeaders,
@@ -354,3 +355,11 @@ def test_buffered_bytes_and_linear_bytewise_feeding() -> None:
     events = parser.feed(wire[-1:])
     assert events[0].headers["x-long"] == "v" * 6000
     assert parser.buffered == 0
+
+
+def test_non_ascii_digits_are_not_a_content_length() -> None:
+    wire = "HTTP/1.1 200 OK\r\nContent-Length: \u0663\r\n\r\n".encode()
+    with pytest.raises(ContentLengthError):
+        ResponseParser().feed(wire)
+    with pytest.raises(ContentLengthError):
+        RequestParser().feed(b"POST / HTTP/1.1\r\nHost: h\r\n" + wire.split(b"\r\n", 1)[1])

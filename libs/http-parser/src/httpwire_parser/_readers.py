@@ -20,7 +20,7 @@ from multidict import CIMultiDictProxy
 
 from ._abnf import CHUNK_LINE_RE, CHUNK_PREFIX_RE, FIELD_BLOCK_RE, FIELD_PREFIX_RE
 from ._decoders import ContentDecoder
-from ._events import Data, EndOfMessage, Event, Upgraded
+from ._events import EMPTY_HEADERS, Data, EndOfMessage, Event, Upgraded
 from ._headers import (
     CONTENT_ENCODING,
     check_content_length_lines,
@@ -59,7 +59,6 @@ UPGRADED: Final = 9
 FAILED: Final = 10
 FINISHED: Final = 11
 
-_END_OF_MESSAGE: Final = EndOfMessage()
 _HEXDIGITS: Final = frozenset(b"0123456789abcdefABCDEF")
 _HEX: Final = b"0123456789abcdefABCDEF"
 
@@ -362,7 +361,7 @@ class BaseParser:
         elif chunk_end:
             events.append(Data(b"", True))
 
-    def _finish_message(self, events: list[Event], end: EndOfMessage = _END_OF_MESSAGE) -> None:
+    def _finish_message(self, events: list[Event], end: EndOfMessage | None = None) -> None:
         self._cl_seen = False
         self._checked = 0
         self._lines = 0
@@ -370,7 +369,7 @@ class BaseParser:
         if decoder is not None:
             self._decoder = None
             decoder.finish()
-        events.append(end)
+        events.append(EndOfMessage(EMPTY_HEADERS, ()) if end is None else end)
         if self._upgrade_after:
             self._upgrade_after = False
             self._state = SWITCHING

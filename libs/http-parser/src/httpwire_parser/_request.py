@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from multidict import CIMultiDictProxy
+
 from ._abnf import REQUEST_LINE_RE, REQUEST_PREFIX_RE
-from ._events import Event, Request
+from ._events import EMPTY_HEADERS, EndOfMessage, Event, Request
 from ._headers import (
     CONNECTION,
     CONTENT_LENGTH,
@@ -12,12 +14,11 @@ from ._headers import (
     chunked_framing,
     connection_tokens,
     content_length,
-    frozen,
     keep_alive_for,
     parse_fields,
     transfer_codings,
 )
-from ._readers import _END_OF_MESSAGE, CHUNK_SIZE, CLOSED, FIXED, HEAD, SWITCHING, BaseParser
+from ._readers import CHUNK_SIZE, CLOSED, FIXED, HEAD, SWITCHING, BaseParser
 from .exceptions import BadRequestLine, HttpParserError, InvalidHeader, TransferEncodingError
 
 __all__ = ["RequestParser"]
@@ -110,14 +111,14 @@ class RequestParser(BaseParser):
             keep_alive = False
         connect = method == "CONNECT"
         upgrade = connect or ("upgrade" in tokens and UPGRADE in headers)
-        proxy = frozen(headers)
+        proxy = CIMultiDictProxy(headers)
         events.append(
             Request(method, target, version, proxy, keep_alive, upgrade, chunked, length, raw)
         )
         self._keep_alive = keep_alive
         after = end + 4
         if connect or (not chunked and not length):
-            events.append(_END_OF_MESSAGE)
+            events.append(EndOfMessage(EMPTY_HEADERS, ()))
             self._state = SWITCHING if upgrade else (HEAD if keep_alive else CLOSED)
             return after
         self._upgrade_after = upgrade

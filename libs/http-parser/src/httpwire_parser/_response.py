@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import deque
 
+from multidict import CIMultiDictProxy
+
 from ._abnf import STATUS_LINE_RE, STATUS_PREFIX_RE
-from ._events import Event, InformationalResponse, Response
+from ._events import EMPTY_HEADERS, EndOfMessage, Event, InformationalResponse, Response
 from ._headers import (
     CONNECTION,
     CONTENT_LENGTH,
@@ -13,13 +15,11 @@ from ._headers import (
     chunked_framing,
     connection_tokens,
     content_length,
-    frozen,
     keep_alive_for,
     parse_fields,
     transfer_codings,
 )
 from ._readers import (
-    _END_OF_MESSAGE,
     CHUNK_SIZE,
     CLOSED,
     FIXED,
@@ -33,11 +33,7 @@ from .exceptions import BadStatusLine, HttpParserError, TransferEncodingError
 __all__ = ["ResponseParser"]
 
 _NO_BODY_STATUS = frozenset({204, 304})
-
-
-def _is_small_number(value: str) -> bool:
-    """Whether *value* is 1 to 18 ASCII digits (so it fits in 63 bits)."""
-    return value.isdigit() and value.isascii() and len(value) < 19
+_SIMPLE_CONNECTION = frozenset({"keep-alive", "close"})
 
 
 class ResponseParser(BaseParser):
@@ -122,7 +118,9 @@ class ResponseParser(BaseParser):
         )
         after = end + 4
         if status < 200 and status != 101:
-            events.append(InformationalResponse(version, status, reason, frozen(headers), raw))
+            events.append(
+                InformationalResponse(version, status, reason, CIMultiDictProxy(headers), raw)
+            )
             return after
         methods = self._methods
         method = methods.popleft() if methods else "GET"
@@ -131,8 +129,13 @@ class ResponseParser(BaseParser):
         codings = None if te_values is None else transfer_codings(te_values)
         if cl_values is None:
             length = None
-        elif len(cl_values) == 1 and _is_small_number(cl_values[0]):
-            length = int(cl_values[0])
+        elif (
+            len(cl_values) == 1
+            and (value := cl_values[0]).isdigit()
+            and value.isascii()
+            and len(value) < 19
+        ):
+            length = int(value)
         else:
             length = content_length(cl_values, buf, nl + 2, end + 2, origin)
         if codings is not None and length is not None:
@@ -142,13 +145,25 @@ class ResponseParser(BaseParser):
         connection = headers.getall(CONNECTION, None)
         if connection is None:
             keep_alive = version >= (1, 1)
+        elif len(connection) == 1 and connection[0].lower() in _SIMPLE_CONNECTION:
+            keep_alive = connection[0].lower() == "keep-alive"
         else:
             keep_alive = keep_alive_for(version, connection_tokens(connection))
         if status == 101 or (method == "CONNECT" and status < 300):
             events.append(
-                Response(version, status, reason, frozen(headers), False, True, False, length, raw)
+                Response(
+                    version,
+                    status,
+                    reason,
+                    CIMultiDictProxy(headers),
+                    False,
+                    True,
+                    False,
+                    length,
+                    raw,
+                )
             )
-            events.append(_END_OF_MESSAGE)
+            events.append(EndOfMessage(EMPTY_HEADERS, ()))
             self._state = SWITCHING
             return after
         chunked = False
@@ -168,13 +183,13 @@ class ResponseParser(BaseParser):
         else:
             state = UNTIL_EOF
             keep_alive = False
-        proxy = frozen(headers)
+        proxy = CIMultiDictProxy(headers)
         events.append(
             Response(version, status, reason, proxy, keep_alive, False, chunked, length, raw)
         )
         self._keep_alive = keep_alive
         if state == HEAD:
-            events.append(_END_OF_MESSAGE)
+            events.append(EndOfMessage(EMPTY_HEADERS, ()))
             self._state = HEAD if keep_alive else CLOSED
             return after
         self._setup_decoder(proxy)
