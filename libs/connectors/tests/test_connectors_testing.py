@@ -175,3 +175,15 @@ async def test_connect_failing_after_close_keeps_the_counts_sane() -> None:
     with pytest.raises(ConnectionRefusedError):
         await task
     assert connector.stats.connecting == 0
+
+
+async def test_keepalive_none_keeps_idle_connections_forever() -> None:
+    async with testing.MockConnector(keepalive_timeout=None) as connector:
+        assert connector.keepalive_timeout is None
+        conn = await connector.connect(testing.FakeRequest("http://a.test/"))
+        conn.release()
+        assert connector._expiry_handle is None  # no expiry timer at all
+        assert connector._pool.next_expiry() is None
+        again = await connector.connect(testing.FakeRequest("http://a.test/"))
+        assert again.reused
+        again.close()

@@ -8,6 +8,7 @@ documented exception classes.
 from __future__ import annotations
 
 import asyncio
+import math
 import select
 import sys
 import traceback
@@ -117,9 +118,11 @@ class BaseConnector:
         if force_close:
             if keepalive_timeout is not None and keepalive_timeout is not _SENTINEL:
                 raise ValueError("keepalive_timeout cannot be set if force_close is True")
-            keepalive = 0.0
-        elif keepalive_timeout is _SENTINEL or keepalive_timeout is None:
+            keepalive: float | None = 0.0
+        elif keepalive_timeout is _SENTINEL:
             keepalive = _DEFAULT_KEEPALIVE
+        elif keepalive_timeout is None:
+            keepalive = None  # as in aiohttp: idle connections never expire
         elif isinstance(keepalive_timeout, int | float) and not isinstance(keepalive_timeout, bool):
             if keepalive_timeout < 0:
                 raise ValueError(f"keepalive_timeout must be >= 0, got {keepalive_timeout!r}")
@@ -134,7 +137,7 @@ class BaseConnector:
         self._pool: Pool[ConnectionKey, ConnectionProtocol] = Pool(
             limit=_check_limit("limit", limit),
             limit_per_host=_check_limit("limit_per_host", limit_per_host),
-            keepalive_timeout=keepalive,
+            keepalive_timeout=math.inf if keepalive is None else keepalive,
         )
         self._force_close = force_close
         self._keepalive_timeout = keepalive
@@ -255,8 +258,8 @@ class BaseConnector:
         return self._limit_per_host
 
     @property
-    def keepalive_timeout(self) -> float:
-        """Seconds an idle connection is kept (``0`` with ``force_close``)."""
+    def keepalive_timeout(self) -> float | None:
+        """Seconds an idle connection is kept (``0`` with ``force_close``, ``None``: forever)."""
         return self._keepalive_timeout
 
     @property

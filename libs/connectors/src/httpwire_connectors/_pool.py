@@ -13,6 +13,7 @@ per key. Idle connections are reused newest first (LIFO), so the older ones age 
 from __future__ import annotations
 
 import contextlib
+import math
 from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -79,7 +80,7 @@ class Pool(Generic[K, T]):
     """Per-key accounting of a connector's connections and of the callers waiting for one.
 
     ``limit`` and ``limit_per_host`` of ``0`` mean unlimited; ``keepalive_timeout`` of ``0``
-    (or less) means released connections are never kept.
+    (or less) means released connections are never kept, ``math.inf`` that they never expire.
     """
 
     def __init__(self, *, limit: int, limit_per_host: int, keepalive_timeout: float) -> None:
@@ -125,7 +126,9 @@ class Pool(Generic[K, T]):
     def next_expiry(self) -> float | None:
         """When the oldest idle connection's keep-alive runs out, or ``None`` without idle ones."""
         oldest = [entries[0][1] for entries in self._idle.values() if entries]
-        return min(oldest) + self.keepalive_timeout if oldest else None
+        if not oldest or self.keepalive_timeout == math.inf:
+            return None
+        return min(oldest) + self.keepalive_timeout
 
     def open_count(self, key: K | None = None) -> int:
         """Open connections (in use, opening and idle), for ``key`` or overall."""
