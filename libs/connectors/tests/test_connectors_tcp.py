@@ -415,14 +415,14 @@ async def test_cancelling_one_caller_does_not_cancel_a_shared_lookup(
 
 async def test_dns_cache_ttl_and_cache_hits(echo_server: CountingServer) -> None:
     resolver = FakeResolver({"svc.test": ["127.0.0.1"]})
-    async with hc.TCPConnector(resolver=resolver, ttl_dns_cache=0.1, force_close=True) as conn:
+    async with hc.TCPConnector(resolver=resolver, ttl_dns_cache=0.5, force_close=True) as conn:
         req = FakeRequest(echo_server.url(host="svc.test"))
         trace = RecordingTrace()
         (await conn.connect(req)).close()
         (await conn.connect(req, traces=[trace])).close()
         assert "dns_cache_hit" in trace.names()
         assert len(resolver.calls) == 1
-        await asyncio.sleep(0.15)
+        await asyncio.sleep(0.55)
         (await conn.connect(req)).close()
         assert len(resolver.calls) == 2
 
