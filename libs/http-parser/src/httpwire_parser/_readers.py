@@ -60,7 +60,9 @@ FAILED: Final = 10
 FINISHED: Final = 11
 
 _HEXDIGITS: Final = frozenset(b"0123456789abcdefABCDEF")
-_HEX: Final = b"0123456789abcdefABCDEF"
+#: Chunk-size lines without extensions seen so far (bounded), mapped to their value: one dict
+#: lookup per chunk instead of a regex and a hex conversion, as servers reuse a few sizes.
+_CHUNK_SIZES: Final[dict[bytes, int]] = {}
 
 _TERMINAL_REASON = {
     UPGRADED: "the connection switched protocols; hand later bytes to the new protocol",
@@ -409,9 +411,8 @@ class BaseParser:
         first = pos
         while True:
             nl = buf.find(b"\r\n", pos, pos + limit)
-            line = buf[pos:nl] if nl > pos else b""
-            if line and len(line) <= 16 and not line.strip(_HEX):
-                size = int(line, 16)
+            size = _CHUNK_SIZES.get(buf[pos:nl], -1) if nl > pos else -1
+            if size >= 0:
                 start = nl + 2
             else:
                 m = CHUNK_LINE_RE.match(buf, pos)
@@ -424,6 +425,8 @@ class BaseParser:
                     return -1 if pos == first else pos
                 size = int(m.group(1), 16)
                 start = m.end()
+                if not m.group(2) and len(_CHUNK_SIZES) < 4096:
+                    _CHUNK_SIZES[m.group(1)] = size
             if size == 0:
                 self._state = TRAILERS
                 self._checked = 0
