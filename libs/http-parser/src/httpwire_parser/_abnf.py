@@ -84,6 +84,15 @@ FIELD_BLOCK_RE = re.compile(rb"(?:[" + TCHAR + rb"]+:[" + FIELD_CHAR + rb"]*\r\n
 CANONICAL_FIELD_BLOCK_RE = re.compile(
     rb"(?:[" + TCHAR + rb"]+: " + _VCHAR + rb"(?:[" + FIELD_CHAR + rb"]*" + _VCHAR + rb")?\r\n)*"
 )
+#: One field line in the usual layout, anchored at a line start, capturing (name, value):
+#: ``findall`` over a section yields one pair per line that has that layout, so comparing the
+#: number of pairs with the number of lines validates and splits the section in one pass.
+CANONICAL_FIELD_LINE_RE = re.compile(
+    rb"(?m)^([" + TCHAR + rb"]++): (" + _VCHAR + rb"++(?:[ \t]++" + _VCHAR + rb"++)*+)(?:\r\n|\Z)"
+)
+STR_CANONICAL_FIELD_LINE_RE = re.compile(
+    CANONICAL_FIELD_LINE_RE.pattern.decode("latin-1").replace("\\x80-\\xff", "\\x80-\\U0010ffff")
+)
 #: A Content-Length field line (names are case-insensitive); group 1 is the raw value.
 CONTENT_LENGTH_LINE_RE = re.compile(
     rb"^content-length:([^\r\n]*)\r\n", re.IGNORECASE | re.MULTILINE
