@@ -30,13 +30,10 @@ def _nested(*atoms: bytes) -> bytes:
     return out
 
 
-TOKEN_RE = re.compile(rb"[" + TCHAR + rb"]+")
-FIELD_VALUE_RE = re.compile(rb"[" + FIELD_CHAR + rb"]*")
 STR_TOKEN_RE = re.compile(r"[" + TCHAR.decode("ascii") + r"]+")
 #: A field value as the serializer accepts it (str): no CTL except HTAB, no DEL.
 STR_FIELD_VALUE_RE = re.compile(r"[^\x00-\x08\x0a-\x1f\x7f]*")
 STR_TARGET_RE = re.compile(r"[\x21-\x7e]+")
-STR_REASON_RE = STR_FIELD_VALUE_RE
 
 #: status-line without its CRLF (RFC 9112 §4); the reason phrase may be absent.
 STATUS_LINE_RE = re.compile(rb"HTTP/([0-9])\.([0-9]) ([0-9]{3})(?: ([" + FIELD_CHAR + rb"]*))?")
@@ -112,5 +109,3 @@ CHUNK_LINE_RE = re.compile(
 )
 #: What may precede the CRLF of a chunk line that has not fully arrived yet.
 CHUNK_PREFIX_RE = re.compile(rb"[0-9A-Fa-f]{0,16}(?:;[" + FIELD_CHAR + rb"]*)?")
-#: One chunk extension, for splitting a validated chunk-ext into (name, value) pairs.
-CHUNK_EXT_RE = re.compile(rb";([" + TCHAR + rb"]+)(?:=([" + TCHAR + rb"]+|" + _QUOTED + rb"))?")

@@ -43,7 +43,6 @@ UPGRADE = istr("Upgrade")
 #: (fewer passes of the regex engine per byte).
 _FINDALL_MAX = 1024
 _NAME = itemgetter(0)
-_COLON = itemgetter(1)
 _VALUE = itemgetter(2)
 
 #: Largest accepted Content-Length or chunk size: 2**63 - 1, as llhttp.
