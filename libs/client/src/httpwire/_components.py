@@ -1,0 +1,34 @@
+"""Parts of aiohttp's client API that the component libs provide, re-exported by identity.
+
+Connectors, resolvers and TLS fingerprints come from httpwire-connectors, the cookie jars from
+httpwire-cookies and the WebSocket message models from httpwire-websocket.
+"""
+
+from __future__ import annotations
+
+from httpwire_connectors import (
+    AsyncResolver,
+    BaseConnector,
+    DefaultResolver,
+    Fingerprint,
+    TCPConnector,
+    ThreadedResolver,
+    UnixConnector,
+)
+from httpwire_cookies import CookieJar, DummyCookieJar
+from httpwire_websocket import WSCloseCode, WSMessage, WSMsgType
+
+__all__ = [
+    "AsyncResolver",
+    "BaseConnector",
+    "CookieJar",
+    "DefaultResolver",
+    "DummyCookieJar",
+    "Fingerprint",
+    "TCPConnector",
+    "ThreadedResolver",
+    "UnixConnector",
+    "WSCloseCode",
+    "WSMessage",
+    "WSMsgType",
+]
