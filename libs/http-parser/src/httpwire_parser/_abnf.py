@@ -30,6 +30,9 @@ def _nested(*atoms: bytes) -> bytes:
     return out
 
 
+TOKEN_RE = re.compile(rb"[" + TCHAR + rb"]+")
+#: Every byte allowed in a field line (field-vchar, SP, HTAB; the colon is a VCHAR).
+FIELD_BYTES = bytes([9, *range(0x20, 0x7F), *range(0x80, 0x100)])
 STR_TOKEN_RE = re.compile(r"[" + TCHAR.decode("ascii") + r"]+")
 #: A field value as the serializer accepts it (str): no CTL except HTAB, no DEL.
 STR_FIELD_VALUE_RE = re.compile(r"[^\x00-\x08\x0a-\x1f\x7f]*")
@@ -76,11 +79,6 @@ REQUEST_PREFIX_RE = re.compile(
 )
 #: A whole header (or trailer) section minus its final empty line: field lines, each with CRLF.
 FIELD_BLOCK_RE = re.compile(rb"(?:[" + TCHAR + rb"]+:[" + FIELD_CHAR + rb"]*\r\n)*")
-#: A field section in the usual layout: every line "name: value" with exactly one SP after the
-#: colon and a non-empty value without surrounding whitespace (splitting at ": " is then exact).
-CANONICAL_FIELD_BLOCK_RE = re.compile(
-    rb"(?:[" + TCHAR + rb"]+: " + _VCHAR + rb"(?:[" + FIELD_CHAR + rb"]*" + _VCHAR + rb")?\r\n)*"
-)
 #: One field line in the usual layout, anchored at a line start, capturing (name, value):
 #: ``findall`` over a section yields one pair per line that has that layout, so comparing the
 #: number of pairs with the number of lines validates and splits the section in one pass.

@@ -13,13 +13,13 @@ from operator import itemgetter
 from multidict import CIMultiDict, CIMultiDictProxy, istr
 
 from ._abnf import (
-    CANONICAL_FIELD_BLOCK_RE,
     CANONICAL_FIELD_LINE_RE,
     CONTENT_LENGTH_LINE_RE,
-    FIELD_BLOCK_RE,
+    FIELD_BYTES,
     FIELD_LINE_RE,
     FIELD_PREFIX_RE,
     STR_CANONICAL_FIELD_LINE_RE,
+    TOKEN_RE,
 )
 from ._events import RawFields
 from .exceptions import (
@@ -39,10 +39,11 @@ CONNECTION = istr("Connection")
 CONTENT_ENCODING = istr("Content-Encoding")
 UPGRADE = istr("Upgrade")
 
-#: Sections up to this size are split by one findall (fewer calls); larger ones by replace/split
-#: (fewer passes of the regex engine per byte).
+#: Sections up to this size are split by one findall (fewer calls); larger ones by split and
+#: partition maps (the regex engine costs more per byte than those).
 _FINDALL_MAX = 1024
 _NAME = itemgetter(0)
+_SEP = itemgetter(1)
 _VALUE = itemgetter(2)
 
 #: Largest accepted Content-Length or chunk size: 2**63 - 1, as llhttp.
@@ -100,52 +101,42 @@ def parse_fields(
     """Validate and parse the field lines ``buf[start:end]`` (each line ends with CRLF).
 
     Returns the fields as a CIMultiDict (values OWS-stripped, decoded as UTF-8 with
-    surrogateescape) and as raw ``(name, value)`` bytes pairs. The work is done in bulk (one
-    regex over the section, one decode, C-level replace/split/slices) rather than line by line;
-    only a failing section is walked line by line to locate the fault.
+    surrogateescape) and as raw ``(name, value)`` bytes pairs. The work is done in bulk with
+    C-level calls over the whole section (a findall, or split/translate/partition maps and one
+    decode) rather than a Python loop per line; only a failing section is walked line by line
+    to locate the fault.
     """
     if start == end:
         return CIMultiDict(), ()
     if end - start > max_field_size + 2:
         check_line_sizes(buf, start, end, origin, max_field_size)
+    block = buf[start : end - 2]
     if end - start <= _FINDALL_MAX:
         # Small sections: fewer calls win. One regex pass yields the (name, value) pairs of the
         # lines in the usual layout; if that is every line, the section is valid and split.
-        block = buf[start : end - 2]
         raw = CANONICAL_FIELD_LINE_RE.findall(block)
         count = block.count(b"\n") + 1
         if len(raw) == count and count <= max_headers:
             text = block.decode("utf-8", "surrogateescape")
             return CIMultiDict(STR_CANONICAL_FIELD_LINE_RE.findall(text)), tuple(raw)
-    canonical = CANONICAL_FIELD_BLOCK_RE.fullmatch(buf, start, end) is not None
-    if not canonical and FIELD_BLOCK_RE.fullmatch(buf, start, end) is None:
-        raise field_block_error(buf, start, end, origin)
-    block = buf[start : end - 2]
-    count = block.count(b"\r\n") + 1
+    lines = block.split(b"\r\n")
+    count = len(lines)
     if count > max_headers:
         raise TooManyHeaders(f"more than {max_headers} field lines", origin + start)
-    if canonical:
-        # Every line is exactly "name: value": turning CRLF into ": " and splitting at ": "
-        # alternates names and values, unless a value itself contains ": " (then the count
-        # is off and the general path below is taken).
-        flat = block.replace(b"\r\n", b": ").split(b": ")
-        if len(flat) == 2 * count:
-            pieces = block.decode("utf-8", "surrogateescape").replace("\r\n", ": ").split(": ")
-            headers = CIMultiDict(list(zip(pieces[0::2], pieces[1::2], strict=True)))
-            return headers, tuple(zip(flat[0::2], flat[1::2], strict=True))
-    parts = list(map(bytes.partition, block.split(b"\r\n"), repeat(b":")))
-    names = list(map(_NAME, parts))
-    values = list(map(bytes.strip, map(_VALUE, parts), repeat(b" \t")))
-    headers = CIMultiDict(
-        list(
-            zip(
-                map(bytes.decode, names),
-                map(bytes.decode, values, repeat("utf-8"), repeat("surrogateescape")),
-                strict=True,
-            )
-        )
-    )
-    return headers, tuple(zip(names, values, strict=True))
+    # Only the CRLF line separators may remain once every field byte is deleted: no other CR,
+    # LF, CTL or DEL anywhere. Then each line must be a token, a colon and the value.
+    if len(block.translate(None, FIELD_BYTES)) == 2 * (count - 1):
+        for separator in (b": ", b":"):
+            parts = list(map(bytes.partition, lines, repeat(separator)))
+            names = list(map(_NAME, parts))
+            if all(map(_SEP, parts)) and all(names) and TOKEN_RE.fullmatch(b"".join(names)):
+                values = list(map(bytes.strip, map(_VALUE, parts), repeat(b" \t")))
+                # Values hold no LF, so one decode of the joined values covers them all.
+                str_names = b"\n".join(names).decode("ascii").split("\n")
+                str_values = b"\n".join(values).decode("utf-8", "surrogateescape").split("\n")
+                headers = CIMultiDict(list(zip(str_names, str_values, strict=True)))
+                return headers, tuple(zip(names, values, strict=True))
+    raise field_block_error(buf, start, end, origin)
 
 
 def check_line_sizes(buf: bytes, start: int, end: int, origin: int, limit: int) -> None:
