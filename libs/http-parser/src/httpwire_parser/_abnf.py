@@ -79,14 +79,13 @@ REQUEST_PREFIX_RE = re.compile(
 )
 #: A whole header (or trailer) section minus its final empty line: field lines, each with CRLF.
 FIELD_BLOCK_RE = re.compile(rb"(?:[" + TCHAR + rb"]+:[" + FIELD_CHAR + rb"]*\r\n)*")
-#: One field line in the usual layout, anchored at a line start, capturing (name, value):
-#: ``findall`` over a section yields one pair per line that has that layout, so comparing the
-#: number of pairs with the number of lines validates and splits the section in one pass.
-CANONICAL_FIELD_LINE_RE = re.compile(
-    rb"(?m)^([" + TCHAR + rb"]++): (" + _VCHAR + rb"++(?:[ \t]++" + _VCHAR + rb"++)*+)(?:\r\n|\Z)"
-)
+#: One field line in the usual layout ("name: value", no whitespace around the value), anchored
+#: at a line start, capturing (name, value), over text decoded with surrogateescape (so any
+#: non-ASCII character stands for obs-text bytes). ``findall`` over a section yields one pair per
+#: line in that layout: as many pairs as lines means the section is valid and already split.
 STR_CANONICAL_FIELD_LINE_RE = re.compile(
-    CANONICAL_FIELD_LINE_RE.pattern.decode("latin-1").replace("\\x80-\\xff", "\\x80-\\U0010ffff")
+    r"(?m)^([" + TCHAR.decode("ascii") + r"]++): ([\x21-\x7e\x80-\U0010ffff]++"
+    r"(?:[ \t]++[\x21-\x7e\x80-\U0010ffff]++)*+)(?:\r\n|\Z)"
 )
 #: A Content-Length field line (names are case-insensitive); group 1 is the raw value.
 CONTENT_LENGTH_LINE_RE = re.compile(

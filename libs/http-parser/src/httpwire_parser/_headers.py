@@ -13,7 +13,6 @@ from operator import itemgetter
 from multidict import CIMultiDict, CIMultiDictProxy, istr
 
 from ._abnf import (
-    CANONICAL_FIELD_LINE_RE,
     CONTENT_LENGTH_LINE_RE,
     FIELD_BYTES,
     FIELD_LINE_RE,
@@ -114,11 +113,14 @@ def parse_fields(
     if end - start <= _FINDALL_MAX:
         # Small sections: fewer calls win. One regex pass yields the (name, value) pairs of the
         # lines in the usual layout; if that is every line, the section is valid and split.
-        raw = CANONICAL_FIELD_LINE_RE.findall(block)
-        count = block.count(b"\n") + 1
-        if len(raw) == count and count <= max_headers:
-            text = block.decode("utf-8", "surrogateescape")
-            return CIMultiDict(STR_CANONICAL_FIELD_LINE_RE.findall(text)), tuple(raw)
+        # The decoding is a bijection (surrogateescape), so the text can be checked instead of
+        # the bytes, and the raw pairs rebuilt by encoding all names and all values at once.
+        text = block.decode("utf-8", "surrogateescape")
+        pairs = STR_CANONICAL_FIELD_LINE_RE.findall(text)
+        if len(pairs) == text.count("\n") + 1 and len(pairs) <= max_headers:
+            names = "\n".join(map(_NAME, pairs)).encode("ascii").split(b"\n")
+            values = "\n".join(map(_SEP, pairs)).encode("utf-8", "surrogateescape").split(b"\n")
+            return CIMultiDict(pairs), tuple(zip(names, values, strict=True))
     lines = block.split(b"\r\n")
     count = len(lines)
     if count > max_headers:
