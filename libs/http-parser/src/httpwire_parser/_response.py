@@ -7,7 +7,7 @@ from collections import deque
 from multidict import CIMultiDictProxy
 
 from ._abnf import STATUS_LINE_RE, STATUS_PREFIX_RE
-from ._events import EMPTY_HEADERS, EndOfMessage, Event, InformationalResponse, Response
+from ._events import EMPTY_HEADERS, Data, EndOfMessage, Event, InformationalResponse, Response
 from ._headers import (
     CONNECTION,
     CONTENT_LENGTH,
@@ -193,6 +193,13 @@ class ResponseParser(BaseParser):
             self._state = HEAD if keep_alive else CLOSED
             return after
         self._setup_decoder(proxy)
+        body_end = after + (length or 0)
+        if state == FIXED and self._decoder is None and body_end <= len(buf):
+            # The whole Content-Length body is here: finish the message without a detour.
+            events.append(Data(buf[after:body_end]))
+            events.append(EndOfMessage(EMPTY_HEADERS, ()))
+            self._state = HEAD if keep_alive else CLOSED
+            return body_end
         self._remaining = length or 0
         self._state = state
         return after
