@@ -10,7 +10,7 @@ from __future__ import annotations
 from itertools import repeat
 from operator import itemgetter
 
-from multidict import CIMultiDict, CIMultiDictProxy, istr
+from multidict import CIMultiDict, istr
 
 from ._abnf import (
     CONTENT_LENGTH_LINE_RE,
@@ -73,7 +73,7 @@ def describe_line_fault(buf: bytes, start: int, end: int) -> tuple[int, str]:
 
 
 def field_block_error(buf: bytes, start: int, end: int, origin: int) -> RemoteProtocolError:
-    """Locate the fault in the field lines ``buf[start:end]`` (which fail FIELD_BLOCK_RE)."""
+    """Locate the fault in the field lines ``buf[start:end]``, known to be invalid."""
     i = start
     while i < end:
         nl = buf.find(b"\n", i, end)
@@ -231,8 +231,3 @@ def chunked_framing(codings: list[str], origin: int, *, request: bool) -> bool:
             raise TransferEncodingError("chunked is not the final transfer coding", origin)
         raise TransferEncodingError("a request's Transfer-Encoding must end with chunked", origin)
     return False
-
-
-def frozen(headers: CIMultiDict[str]) -> CIMultiDictProxy[str]:
-    """A read-only view of *headers*."""
-    return CIMultiDictProxy(headers)

@@ -4,8 +4,9 @@ House rules:
 - A reader is ``(buf, pos, events) -> new pos``; it returns -1 when it needs more bytes, and the
   bytes from ``pos`` on are then kept (and only those: everything before ``pos`` was consumed).
 - ``READERS`` below maps each state to its reader; framing is chosen once, when a head completes.
-- No per-byte Python loops on the hot path: heads are found with ``bytes.find`` and validated by
-  one regex over the whole field section; bodies are sliced.
+- No per-byte or per-line Python loops on the hot path: heads are found with ``bytes.find``,
+  field sections are checked and split by a few C-level calls over the whole section (see
+  ``parse_fields``), bodies are sliced.
 - While a head is incomplete, its complete lines are validated as they arrive (remembering where
   the last check stopped), so garbage is rejected early and byte-at-a-time feeding stays linear.
 - After any error the parser is unusable: every later call raises ParserStateError.
@@ -26,7 +27,6 @@ from ._headers import (
     check_content_length_lines,
     describe_line_fault,
     field_block_error,
-    frozen,
     parse_fields,
 )
 from .exceptions import (
@@ -522,7 +522,7 @@ class BaseParser:
         fields, raw = parse_fields(
             buf, pos, end + 2, self._origin, self._max_field_size, self._max_headers
         )
-        self._finish_message(events, EndOfMessage(frozen(fields), raw))
+        self._finish_message(events, EndOfMessage(CIMultiDictProxy(fields), raw))
         return end + 4
 
     def _read_closed(self, buf: bytes, pos: int, events: list[Event]) -> int:
