@@ -36,6 +36,7 @@ from .exceptions import (
     IncompleteMessage,
     InvalidHeader,
     LineTooLong,
+    LocalProtocolError,
     ParserStateError,
     RemoteProtocolError,
     TooManyHeaders,
@@ -113,7 +114,7 @@ class BaseParser:
             min(max_line_size, max_field_size, max_headers, max_trailer_size, decompress_piece_size)
             < 1
         ):
-            raise ValueError("size limits must be positive")
+            raise LocalProtocolError("size limits must be positive")
         self._max_line_size = max_line_size
         self._max_field_size = max_field_size
         self._max_headers = max_headers
