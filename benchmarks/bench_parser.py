@@ -35,7 +35,9 @@ __all__ = ["main"]
 
 Outcome = list[tuple[int, int, bytes]]
 
-_JSON_HEAD = b'{"id":12345,"name":"httpwire","tags":["http","client","asyncio"],"stars":4096,"notes":"'
+_JSON_HEAD = (
+    b'{"id":12345,"name":"httpwire","tags":["http","client","asyncio"],"stars":4096,"notes":"'
+)
 _JSON_TAIL = b'","active":true,"score":0.9875}'
 _JSON_BODY = _JSON_HEAD + b"x" * (272 - len(_JSON_HEAD) - len(_JSON_TAIL)) + _JSON_TAIL
 assert len(_JSON_BODY) == 272
@@ -54,7 +56,9 @@ _SMALL_HEADERS = [
     b"X-Frame-Options: DENY",
     b'ETag: "5f2b-17a9c3e0d4b"',
 ]
-SMALL_JSON = b"HTTP/1.1 200 OK\r\n" + b"".join(h + b"\r\n" for h in _SMALL_HEADERS) + b"\r\n" + _JSON_BODY
+SMALL_JSON = (
+    b"HTTP/1.1 200 OK\r\n" + b"".join(h + b"\r\n" for h in _SMALL_HEADERS) + b"\r\n" + _JSON_BODY
+)
 
 _CHUNK = bytes(range(256)) * 16
 CHUNKED_64K = (
@@ -91,10 +95,10 @@ _FORTY = [
     b"Via: 1.1 varnish (Varnish/7.4)",
     b"Age: 0",
     b"Accept-Ranges: bytes",
-    b"Alt-Svc: h3=\":443\"; ma=86400",
+    b'Alt-Svc: h3=":443"; ma=86400',
     b"Server-Timing: db;dur=12.5, app;dur=30.1",
     b"Link: </static/app.css>; rel=preload; as=style",
-    b"Report-To: {\"group\":\"default\",\"max_age\":10886400}",
+    b'Report-To: {"group":"default","max_age":10886400}',
     b"Set-Cookie: sessionid=38afes7a8f0a9e8b7c6d; Path=/; Secure; HttpOnly; SameSite=Lax",
     b"Set-Cookie: csrftoken=Zx8yW7vU6tS5rQ4pO3nM2lK1; Path=/; Secure; SameSite=Strict",
     b"Set-Cookie: lang=en-US; Path=/; Max-Age=31536000",
@@ -158,7 +162,8 @@ def _h11(segments: list[bytes]) -> Outcome:
     conn = h11.Connection(h11.CLIENT)
     out: Outcome = []
     expected = sum(seg.count(b"HTTP/1.1 ") for seg in segments)
-    conn.send(h11.Request(method="GET", target="/", headers=[("Host", "example.org")]))
+    request = h11.Request(method="GET", target="/", headers=[("Host", "example.org")])
+    conn.send(request)
     conn.send(h11.EndOfMessage())
     status = count = 0
     body: list[bytes] = []
@@ -175,7 +180,9 @@ def _h11(segments: list[bytes]) -> Outcome:
                 status = event.status_code
                 raw = list(event.headers.raw_items())
                 headers = CIMultiDictProxy(
-                    CIMultiDict((k.decode("ascii"), v.decode("utf-8", "surrogateescape")) for k, v in raw)
+                    CIMultiDict(
+                        (k.decode("ascii"), v.decode("utf-8", "surrogateescape")) for k, v in raw
+                    )
                 )
                 count = len(headers)
             elif cls is h11.EndOfMessage:
@@ -183,7 +190,7 @@ def _h11(segments: list[bytes]) -> Outcome:
                 body = []
                 if len(out) < expected:
                     conn.start_next_cycle()
-                    conn.send(h11.Request(method="GET", target="/", headers=[("Host", "example.org")]))
+                    conn.send(request)
                     conn.send(h11.EndOfMessage())
     return out
 
