@@ -363,3 +363,25 @@ def test_non_ascii_digits_are_not_a_content_length() -> None:
         ResponseParser().feed(wire)
     with pytest.raises(ContentLengthError):
         RequestParser().feed(b"POST / HTTP/1.1\r\nHost: h\r\n" + wire.split(b"\r\n", 1)[1])
+
+
+def test_trailers_are_validated_while_they_arrive() -> None:
+    parser = ResponseParser()
+    parser.feed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nGood: 1\r\n")
+    assert parser.buffered > 0
+    with pytest.raises(InvalidHeader):
+        parser.feed(b" folded\r\n")
+
+
+def test_events_after_an_error_are_kept_on_the_exception() -> None:
+    wire = b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nxHTTP/1.1 200 OK\r\nBad Header: 1\r\n\r\n"
+    with pytest.raises(InvalidHeader) as info:
+        ResponseParser().feed(wire)
+    assert [type(e) for e in info.value.events] == [Response, Data, EndOfMessage]
+
+
+def test_chunk_crlf_split_across_feeds_and_wrong() -> None:
+    parser = ResponseParser()
+    parser.feed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r")
+    with pytest.raises(TransferEncodingError):
+        parser.feed(b"X")

@@ -48,9 +48,12 @@ class ResponseParser(BaseParser):
 
     Limits: ``max_line_size`` bounds the status line and chunk lines, ``max_field_size`` each
     field line, ``max_headers`` the number of field lines per section, ``max_trailer_size`` the
-    trailer section. With ``auto_decompress`` the body is decoded per Content-Encoding in pieces
-    of at most ``decompress_piece_size`` bytes, and :class:`DecompressionLimitError` is raised
-    once the decoded body passes ``max_decompressed_size`` (None: no limit).
+    trailer section. Errors are subclasses of :class:`HttpParserError`; they carry the byte
+    ``position`` and, in ``events``, what the failing call parsed before the fault; the parser
+    then refuses further input. With ``auto_decompress`` the body is decoded per
+    Content-Encoding in pieces of at most ``decompress_piece_size`` bytes, and
+    :class:`DecompressionLimitError` is raised once the decoded body passes
+    ``max_decompressed_size`` (None: no limit).
     """
 
     __slots__ = ("_methods",)
