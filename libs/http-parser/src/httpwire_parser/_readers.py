@@ -100,7 +100,6 @@ class BaseParser:
 
     def __init__(
         self,
-        *,
         max_line_size: int,
         max_field_size: int,
         max_headers: int,
@@ -262,7 +261,8 @@ class BaseParser:
                     break
                 byte = buf[pos]
             return pos
-        end = buf.find(b"\r\n\r\n", pos + (self._checked - 2 if self._checked > 2 else 0))
+        checked = self._checked
+        end = buf.find(b"\r\n\r\n", pos + checked - 2 if checked > 2 else pos)
         if end < 0:
             self._head_incomplete(buf, pos, n)
             return -1

@@ -52,14 +52,14 @@ class RequestParser(BaseParser):
         decompress_piece_size: int = 1 << 16,
     ) -> None:
         super().__init__(
-            max_line_size=max_line_size,
-            max_field_size=max_field_size,
-            max_headers=max_headers,
-            max_trailer_size=max_trailer_size,
-            auto_decompress=auto_decompress,
-            max_decompressed_size=max_decompressed_size,
-            decompress_piece_size=decompress_piece_size,
-            start_prefix_re=REQUEST_PREFIX_RE,
+            max_line_size,
+            max_field_size,
+            max_headers,
+            max_trailer_size,
+            auto_decompress,
+            max_decompressed_size,
+            decompress_piece_size,
+            REQUEST_PREFIX_RE,
         )
 
     def _bad_start_line(self, message: str, position: int) -> HttpParserError:

@@ -10,6 +10,7 @@ from ._abnf import STATUS_LINE_RE, STATUS_PREFIX_RE
 from ._events import EMPTY_HEADERS, Data, EndOfMessage, Event, InformationalResponse, Response
 from ._headers import (
     CONNECTION,
+    CONTENT_ENCODING,
     CONTENT_LENGTH,
     TRANSFER_ENCODING,
     chunked_framing,
@@ -70,14 +71,14 @@ class ResponseParser(BaseParser):
         decompress_piece_size: int = 1 << 16,
     ) -> None:
         super().__init__(
-            max_line_size=max_line_size,
-            max_field_size=max_field_size,
-            max_headers=max_headers,
-            max_trailer_size=max_trailer_size,
-            auto_decompress=auto_decompress,
-            max_decompressed_size=max_decompressed_size,
-            decompress_piece_size=decompress_piece_size,
-            start_prefix_re=STATUS_PREFIX_RE,
+            max_line_size,
+            max_field_size,
+            max_headers,
+            max_trailer_size,
+            auto_decompress,
+            max_decompressed_size,
+            decompress_piece_size,
+            STATUS_PREFIX_RE,
         )
         self._methods: deque[str] = deque()
 
@@ -114,8 +115,7 @@ class ResponseParser(BaseParser):
             raise err
         version = (major, buf[pos + 7] - 48)
         status = (buf[pos + 9] - 48) * 100 + (buf[pos + 10] - 48) * 10 + buf[pos + 11] - 48
-        reason_bytes = m.group(4)
-        reason = reason_bytes.decode("utf-8", "surrogateescape") if reason_bytes else ""
+        reason = buf[pos + 13 : nl].decode("utf-8", "surrogateescape") if nl > pos + 13 else ""
         headers, raw = parse_fields(
             buf, nl + 2, end + 2, origin, self._max_field_size, self._max_headers
         )
@@ -195,7 +195,10 @@ class ResponseParser(BaseParser):
             events.append(EndOfMessage(EMPTY_HEADERS, ()))
             self._state = HEAD if keep_alive else CLOSED
             return after
-        self._setup_decoder(proxy)
+        if self._auto_decompress and CONTENT_ENCODING in headers:
+            self._setup_decoder(proxy)
+        else:
+            self._decoder = None
         body_end = after + (length or 0)
         if state == FIXED and self._decoder is None and body_end <= len(buf):
             # The whole Content-Length body is here: finish the message without a detour.
