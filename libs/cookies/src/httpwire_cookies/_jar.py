@@ -569,6 +569,19 @@ class CookieJar(AbstractCookieJar):
         self._chains[host] = chain
         return chain
 
+    def _response_origin_secure(self, url: URL, host: str | None) -> bool | None:
+        """Whether cookies from ``url`` count as set by a secure origin; None: refuse them all.
+
+        A response URL without a host (shared cookies) counts as secure; an IP-address host is
+        refused unless the jar is ``unsafe``.
+        """
+        if host is None:
+            return True
+        if not self._unsafe and is_ip_address(host):
+            _logger.debug("cookies from IP host %r ignored (unsafe=False)", host)
+            return None
+        return self._secure_request(url, host)
+
     def _secure_request(self, url: URL, host: str) -> bool:
         if url.scheme in _SECURE_SCHEMES or is_loopback_host(host):
             return True
@@ -585,13 +598,9 @@ class CookieJar(AbstractCookieJar):
             raise TypeError("pass a sequence of Set-Cookie values, not a single string")
         url = _as_url(response_url)
         host = url.raw_host
-        if host is not None:
-            if not self._unsafe and is_ip_address(host):
-                _logger.debug("cookies from IP host %r ignored (unsafe=False)", host)
-                return
-            secure_origin = self._secure_request(url, host)
-        else:
-            secure_origin = True
+        secure_origin = self._response_origin_secure(url, host)
+        if secure_origin is None:
+            return
         now = self._clock()
         request_path = url.raw_path
         insert = self._insert
@@ -622,13 +631,9 @@ class CookieJar(AbstractCookieJar):
         """
         url = _as_url(response_url)
         host = url.raw_host
-        if host is not None:
-            if not self._unsafe and is_ip_address(host):
-                _logger.debug("cookies from IP host %r ignored (unsafe=False)", host)
-                return
-            secure_origin = self._secure_request(url, host)
-        else:
-            secure_origin = True
+        secure_origin = self._response_origin_secure(url, host)
+        if secure_origin is None:
+            return
         now = self._clock()
         given: object = cookies
         if isinstance(given, str | bytes):
