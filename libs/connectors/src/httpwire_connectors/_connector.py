@@ -26,6 +26,7 @@ from ._interfaces import (
     TimeoutLike,
     TraceLike,
 )
+from ._loop import pick_loop
 from ._pool import _NOTHING, Actions, Grant, Pool, PoolStats, Waiter
 from ._protocol import StreamProtocol
 from .exceptions import ClientConnectionError, ConnectionTimeoutError
@@ -42,11 +43,12 @@ _POLL_MASK = (
 )
 
 
-def _running_loop(owner: str) -> asyncio.AbstractEventLoop:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        raise RuntimeError(f"{owner} must be created inside a running event loop") from None
+def _check_ceil_threshold(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"timeout_ceil_threshold must be a number, got {value!r}")
+    if math.isnan(value) or value < 0:
+        raise ValueError(f"timeout_ceil_threshold must be >= 0, got {value!r}")
+    return float(value)
 
 
 def _check_limit(name: str, value: int | None) -> int:
@@ -97,6 +99,11 @@ class BaseConnector:
     for ``keepalive_timeout`` seconds (15 by default) unless ``force_close`` is set or its
     protocol says ``should_close``. ``protocol_factory`` makes the protocol of every new
     connection (a :class:`StreamProtocol` by default).
+
+    ``loop`` binds the connector to an event loop other than the running one (aiohttp 3.x's
+    argument, for code that builds connectors before starting its loop). Timers of at least
+    ``timeout_ceil_threshold`` seconds (5) fire on a whole second of the loop's clock, so that
+    many of them share one wake-up, as in aiohttp.
     """
 
     #: Seconds after which TLS transports whose shutdown is still pending get aborted.
@@ -113,6 +120,8 @@ class BaseConnector:
         limit: int | None = 100,
         limit_per_host: int | None = 0,
         enable_cleanup_closed: bool = False,
+        loop: asyncio.AbstractEventLoop | None = None,
+        timeout_ceil_threshold: float = 5,
         protocol_factory: ProtocolFactory | None = None,
     ) -> None:
         if force_close:
@@ -129,7 +138,8 @@ class BaseConnector:
             keepalive = float(keepalive_timeout)
         else:
             raise TypeError(f"keepalive_timeout must be a number, got {keepalive_timeout!r}")
-        self._loop = _running_loop(type(self).__name__)
+        ceil_threshold = _check_ceil_threshold(timeout_ceil_threshold)
+        self._loop = pick_loop(type(self).__name__, loop)
         self._closed = True  # until fully built, so __del__ stays quiet on a failed __init__
         self._close_task: asyncio.Future[None] | None = None
         self._limit = limit
@@ -142,6 +152,7 @@ class BaseConnector:
         self._force_close = force_close
         self._keepalive_timeout = keepalive
         self._protocol_factory: ProtocolFactory = protocol_factory or StreamProtocol
+        self._timeout_ceil_threshold = ceil_threshold
         self._stale: set[int] = set()
         self._waiters: dict[Waiter[ConnectionKey, ConnectionProtocol], asyncio.Future[None]] = {}
         # One poll object per connector (connectors are bound to one loop, hence one thread).
@@ -188,14 +199,15 @@ class BaseConnector:
             f" | waiters: {stats.waiting}]>"
         )
 
-    def close(self) -> Awaitable[None]:
+    def close(self, *, abort_ssl: bool = False) -> Awaitable[None]:
         """Close every pooled and in-use connection and stop accepting requests.
 
         The connections are closed at once and callers waiting for a slot get
         :class:`ClientConnectionError`; the returned awaitable finishes the job (closes the
         resolver the connector made, lets transports report their closure). As in aiohttp 3.x,
         ``await connector.close()`` is the normal use but a plain call also closes everything.
-        Calling it again does nothing more.
+        ``abort_ssl=True`` aborts TLS connections instead of waiting for their closing
+        handshake (plain ones are closed as usual). Calling it again does nothing more.
         """
         if self._close_task is not None:
             return self._close_task
@@ -210,7 +222,12 @@ class BaseConnector:
             if future is not None and not future.done():
                 future.set_exception(ClientConnectionError("Connector is closed."))
         for protocol in items:
-            self._close_protocol(protocol)
+            self._close_protocol(protocol, abort_ssl=abort_ssl)
+        if abort_ssl:
+            leftovers, self._cleanup_closed_transports = self._cleanup_closed_transports, []
+            for transport in leftovers:
+                if isinstance(transport, asyncio.WriteTransport):
+                    transport.abort()
         self._closing()
         if self._loop.is_closed():
             done: asyncio.Future[None] = self._loop.create_future()
@@ -256,6 +273,11 @@ class BaseConnector:
     def limit_per_host(self) -> int | None:
         """The cap on open connections per key (``0`` or ``None``: no cap)."""
         return self._limit_per_host
+
+    @property
+    def timeout_ceil_threshold(self) -> float:
+        """Timers of at least this many seconds are rounded up to a whole second of the loop."""
+        return self._timeout_ceil_threshold
 
     @property
     def keepalive_timeout(self) -> float | None:
@@ -467,8 +489,15 @@ class BaseConnector:
             if future is not None and not future.done():
                 future.set_result(None)
 
-    def _close_protocol(self, protocol: ConnectionProtocol) -> None:
+    def _close_protocol(self, protocol: ConnectionProtocol, *, abort_ssl: bool = False) -> None:
         transport = protocol.transport
+        if (
+            abort_ssl
+            and isinstance(transport, asyncio.WriteTransport)
+            and transport.get_extra_info("sslcontext") is not None
+        ):
+            transport.abort()
+            return
         protocol.close()
         if (
             self._cleanup_closed
@@ -477,8 +506,8 @@ class BaseConnector:
         ):
             self._cleanup_closed_transports.append(transport)
             if self._cleanup_closed_handle is None and not self._closed:
-                self._cleanup_closed_handle = self._loop.call_later(
-                    self.cleanup_closed_period,
+                self._cleanup_closed_handle = self._loop.call_at(
+                    self._fire_time(self.cleanup_closed_period),
                     _call_weakly,
                     weakref.ref(self),
                     "_abort_closed_transports",
@@ -496,9 +525,18 @@ class BaseConnector:
             return
         when = self._pool.next_expiry()
         if when is not None:
+            if self._keepalive_timeout is not None and (
+                self._keepalive_timeout >= self._timeout_ceil_threshold
+            ):
+                when = math.ceil(when)
             self._expiry_handle = self._loop.call_at(
                 when, _call_weakly, weakref.ref(self), "_expire_idle"
             )
+
+    def _fire_time(self, delay: float) -> float:
+        """When a timer of ``delay`` seconds fires, on the loop's clock (see the ceil threshold)."""
+        when = self._loop.time() + delay
+        return math.ceil(when) if delay >= self._timeout_ceil_threshold else when
 
     def _expire_idle(self) -> None:
         self._expiry_handle = None

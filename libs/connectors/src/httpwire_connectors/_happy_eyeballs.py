@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeAlias
 
 from ._interfaces import ResolveResult
 
 __all__: list[str] = []
+
+#: ``getaddrinfo``'s tuple for one address: family, socket type, protocol, canonical name, address.
+AddrInfo: TypeAlias = "tuple[int, int, int, str, tuple[Any, ...]]"
+#: aiohttp's ``socket_factory``: makes the (unconnected) socket for one connection attempt.
+SocketFactory: TypeAlias = "Callable[[AddrInfo], socket.socket]"
 
 
 def interleave_families(
@@ -37,10 +43,44 @@ def interleave_families(
     return ordered
 
 
+def addr_info(addr: ResolveResult) -> AddrInfo:
+    """The ``getaddrinfo`` tuple of a resolved (numeric) address, as a socket factory gets it.
+
+    The numeric flags guarantee that no name service is consulted; an IPv6 zone (``%eth0``)
+    becomes the scope id of the address tuple.
+    """
+    infos = socket.getaddrinfo(
+        addr["host"],
+        addr["port"],
+        addr["family"],
+        socket.SOCK_STREAM,
+        addr["proto"],
+        socket.AI_NUMERICHOST | socket.AI_NUMERICSERV,
+    )
+    family, kind, proto, canonname, sockaddr = infos[0]
+    return (int(family), int(kind), proto, canonname, tuple(sockaddr))
+
+
+def _make_socket(
+    addr: ResolveResult, socket_factory: SocketFactory | None
+) -> tuple[socket.socket, tuple[Any, ...]]:
+    if socket_factory is None:
+        sock = socket.socket(addr["family"], socket.SOCK_STREAM, addr["proto"])
+        return sock, (addr["host"], addr["port"])
+    info = addr_info(addr)
+    sock = socket_factory(info)
+    if not isinstance(sock, socket.socket):
+        raise TypeError(f"socket_factory must return a socket.socket, got {sock!r}")
+    return sock, info[4]
+
+
 async def _attempt(
-    loop: asyncio.AbstractEventLoop, addr: ResolveResult, local_addr: tuple[str, int] | None
+    loop: asyncio.AbstractEventLoop,
+    addr: ResolveResult,
+    local_addr: tuple[str, int] | None,
+    socket_factory: SocketFactory | None = None,
 ) -> socket.socket:
-    sock = socket.socket(addr["family"], socket.SOCK_STREAM, addr["proto"])
+    sock, target = _make_socket(addr, socket_factory)
     try:
         sock.setblocking(False)
         if local_addr is not None:
@@ -50,7 +90,7 @@ async def _attempt(
                 raise OSError(
                     exc.errno, f"cannot bind to local address {local_addr!r}: {exc.strerror}"
                 ) from exc
-        await loop.sock_connect(sock, (addr["host"], addr["port"]))
+        await loop.sock_connect(sock, target)
     except BaseException:
         sock.close()
         raise
@@ -71,11 +111,13 @@ async def open_socket(
     delay: float | None,
     interleave: int | None,
     local_addr: tuple[str, int] | None = None,
+    socket_factory: SocketFactory | None = None,
 ) -> socket.socket:
     """Return a connected non-blocking socket to the first address that answers.
 
     ``delay=None`` tries the addresses one at a time. Raises the attempt's :class:`OSError`
-    (or one combining several) when none connects.
+    (or one combining several) when none connects; any other exception (a faulty
+    ``socket_factory``, say) is raised at once.
     """
     if not addrs:
         raise OSError(None, "no addresses to connect to")
@@ -87,7 +129,7 @@ async def open_socket(
     if delay is None or len(ordered) == 1:
         for addr in ordered:
             try:
-                return await _attempt(loop, addr, local_addr)
+                return await _attempt(loop, addr, local_addr, socket_factory)
             except OSError as exc:
                 errors.append(exc)
         raise _combine(errors)
@@ -95,10 +137,11 @@ async def open_socket(
     pending: set[asyncio.Task[socket.socket]] = set()
     position = 0
     winner: socket.socket | None = None
+    fatal: BaseException | None = None
 
     def start_next() -> None:
         nonlocal position
-        pending.add(loop.create_task(_attempt(loop, ordered[position], local_addr)))
+        pending.add(loop.create_task(_attempt(loop, ordered[position], local_addr, socket_factory)))
         position += 1
 
     start_next()
@@ -111,12 +154,18 @@ async def open_socket(
             for task in done:
                 pending.discard(task)
                 failure = task.exception()
-                if failure is not None:
+                if failure is not None and not isinstance(failure, OSError):
+                    fatal = fatal or failure
+                elif failure is not None:
                     errors.append(failure)
                 elif winner is None:
                     winner = task.result()
                 else:
                     task.result().close()
+            if fatal is not None:
+                if winner is not None:
+                    winner.close()
+                raise fatal
             if winner is None and position < len(ordered):
                 start_next()
     finally:

@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from ._interfaces import ResolveResult
+from ._loop import pick_loop
 
 aiodns: Any
 try:
@@ -23,13 +24,6 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 __all__ = ["AbstractResolver", "AsyncResolver", "DefaultResolver", "ThreadedResolver"]
 
 _NUMERIC = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
-
-
-def _running_loop(owner: str) -> asyncio.AbstractEventLoop:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        raise RuntimeError(f"{owner} must be created inside a running event loop") from None
 
 
 class AbstractResolver(ABC):
@@ -53,8 +47,8 @@ class ThreadedResolver(AbstractResolver):
     at the price of one worker thread per look-up.
     """
 
-    def __init__(self) -> None:
-        self._loop = _running_loop("ThreadedResolver")
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self._loop = pick_loop("ThreadedResolver", loop)
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
@@ -95,16 +89,19 @@ class ThreadedResolver(AbstractResolver):
 class AsyncResolver(AbstractResolver):
     """Resolves with c-ares through ``aiodns`` (install the ``aiodns`` extra).
 
-    Arguments go to ``aiodns.DNSResolver``, for example ``nameservers=["10.0.0.1"]``. Answers
-    carry the records' TTL, which the connector's DNS cache honours.
+    ``loop`` comes first, as in aiohttp; the other arguments go to ``aiodns.DNSResolver``, for
+    example ``nameservers=["10.0.0.1"]``, ``timeout``, ``tries``, ``rotate`` or ``udp_port``.
+    Answers carry the records' TTL, which the connector's DNS cache honours.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop | None = None, *args: Any, **kwargs: Any
+    ) -> None:
         if aiodns is None:
             raise RuntimeError(
                 "AsyncResolver needs the aiodns package: pip install 'httpwire-connectors[aiodns]'"
             )
-        self._loop = _running_loop("AsyncResolver")
+        self._loop = pick_loop("AsyncResolver", loop)
         self._resolver = aiodns.DNSResolver(*args, loop=self._loop, **kwargs)
 
     async def resolve(

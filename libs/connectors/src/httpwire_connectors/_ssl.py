@@ -10,7 +10,9 @@ import asyncio
 import hashlib
 import ssl
 import threading
-from typing import TYPE_CHECKING, TypeAlias
+import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 from .exceptions import (
     ClientConnectorCertificateError,
@@ -38,16 +40,26 @@ class Fingerprint:
     an unverified context), so a matching digest is all that is trusted.
     """
 
-    __slots__ = ("_fingerprint",)
+    #: The hash function a digest's length stands for, as aiohttp publishes it; the MD5 and SHA-1
+    #: entries are there only to recognise (and refuse) those digests.
+    HASHFUNC_BY_DIGESTLEN: ClassVar[dict[int, Callable[..., Any]]] = {
+        16: hashlib.md5,
+        20: hashlib.sha1,
+        32: hashlib.sha256,
+    }
+
+    __slots__ = ("_fingerprint", "_hashfunc")
 
     def __init__(self, fingerprint: bytes) -> None:
         if not isinstance(fingerprint, bytes | bytearray):
             raise TypeError(f"fingerprint must be bytes, not {type(fingerprint).__name__}")
         length = len(fingerprint)
-        if length in (16, 20):
+        hashfunc = self.HASHFUNC_BY_DIGESTLEN.get(length)
+        if hashfunc is hashlib.md5 or hashfunc is hashlib.sha1:
             raise ValueError("md5 and sha1 fingerprints are insecure and not supported; use sha256")
-        if length != _SHA256_LEN:
-            raise ValueError(f"a sha256 fingerprint is 32 bytes long, got {length}")
+        if hashfunc is None:
+            raise ValueError(f"a sha256 fingerprint is {_SHA256_LEN} bytes long, got {length}")
+        self._hashfunc = hashfunc
         self._fingerprint = bytes(fingerprint)
 
     @property
@@ -67,7 +79,7 @@ class Fingerprint:
         if ssl_object is None:
             return
         der = ssl_object.getpeercert(binary_form=True)
-        got = hashlib.sha256(der if der is not None else b"").digest()
+        got: bytes = self._hashfunc(der if der is not None else b"").digest()
         if got != self._fingerprint:
             if host is None:
                 peer = transport.get_extra_info("peername") or ("", None)
@@ -88,6 +100,48 @@ class Fingerprint:
 
 
 Fingerprint.__module__ = "httpwire_connectors"
+
+
+_EXCLUSIVE = "verify_ssl, ssl_context, fingerprint and ssl parameters are mutually exclusive"
+
+
+def merge_ssl_params(
+    ssl_value: object, verify_ssl: object, ssl_context: object, fingerprint: object
+) -> SSLSetting:
+    """Fold aiohttp 3.x's deprecated ``verify_ssl``, ``ssl_context``, ``fingerprint`` into ``ssl``.
+
+    Each one in use warns (:class:`DeprecationWarning`) and may only be combined with the
+    default ``ssl``; anything else raises :class:`ValueError`. ``verify_ssl=True`` and the
+    ``None`` values mean "not in use", so they neither warn nor conflict.
+    """
+    merged = normalize_ssl(ssl_value)
+    if verify_ssl is not None and not isinstance(verify_ssl, bool):
+        raise TypeError(f"verify_ssl must be a bool, got {verify_ssl!r}")
+    if ssl_context is not None and not isinstance(ssl_context, ssl.SSLContext):
+        raise TypeError(f"ssl_context must be an ssl.SSLContext or None, got {ssl_context!r}")
+    if fingerprint is not None and not isinstance(fingerprint, bytes | bytearray):
+        raise TypeError(f"fingerprint must be bytes or None, got {fingerprint!r}")
+    if verify_ssl is False:
+        _deprecated("verify_ssl is deprecated, use ssl=False instead")
+        if merged is not True:
+            raise ValueError(_EXCLUSIVE)
+        merged = False
+    if ssl_context is not None:
+        _deprecated("ssl_context is deprecated, use ssl=context instead")
+        if merged is not True:
+            raise ValueError(_EXCLUSIVE)
+        merged = ssl_context
+    if fingerprint is not None:
+        _deprecated("fingerprint is deprecated, use ssl=Fingerprint(fingerprint) instead")
+        if merged is not True:
+            raise ValueError(_EXCLUSIVE)
+        merged = Fingerprint(bytes(fingerprint))
+    return merged
+
+
+def _deprecated(message: str) -> None:
+    # Points at the code that called the connector's constructor.
+    warnings.warn(message, DeprecationWarning, stacklevel=4)
 
 
 def normalize_ssl(value: object) -> SSLSetting:

@@ -6,13 +6,14 @@ import asyncio
 import contextlib
 import ipaddress
 import socket
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, cast
+import warnings
+from collections.abc import Awaitable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from ._connection import Connection
 from ._connector import _SENTINEL, BaseConnector
 from ._dns_cache import DNSCache, HostKey
-from ._happy_eyeballs import open_socket
+from ._happy_eyeballs import SocketFactory, open_socket
 from ._interfaces import (
     ConnectionKey,
     ConnectionProtocol,
@@ -28,6 +29,7 @@ from ._ssl import (
     SSLSetting,
     choose_context,
     classify_ssl_error,
+    merge_ssl_params,
     normalize_ssl,
     verified_context,
 )
@@ -52,11 +54,15 @@ _NUMERIC = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
 class TCPConnector(BaseConnector):
     """Connects over TCP, with TLS for ``https``/``wss``, a DNS cache and happy eyeballs.
 
-    ``ssl`` is the default TLS setting for requests that leave theirs at ``True``: ``None`` or
-    ``True`` verify with the shared default context, ``False`` skips verification, an
-    :class:`ssl.SSLContext` is used as is and a :class:`Fingerprint` pins the certificate.
-    Resolved addresses are cached ``ttl_dns_cache`` seconds (``None``: until cleared, record TTLs
-    reported by the resolver shorten it), at most ``dns_cache_max_size`` host names.
+    ``ssl`` is the default TLS setting for requests that leave theirs at ``True``: ``True`` (the
+    default) or ``None`` verify with the shared default context, ``False`` skips verification,
+    an :class:`ssl.SSLContext` is used as is and a :class:`Fingerprint` pins the certificate.
+    aiohttp 3.x's deprecated ``verify_ssl``, ``ssl_context`` and ``fingerprint`` are folded into
+    ``ssl`` with a :class:`DeprecationWarning`. Resolved addresses are cached ``ttl_dns_cache``
+    seconds (``None``: until cleared, record TTLs reported by the resolver shorten it), at most
+    ``dns_cache_max_size`` host names. ``socket_factory`` makes the socket of each connection
+    attempt from its address info. ``ssl_shutdown_timeout`` (deprecated, as in aiohttp 3.14)
+    bounds the TLS closing handshake; at its default ``0``, :meth:`close` aborts TLS connections.
     """
 
     allowed_protocol_schema_set = BaseConnector.allowed_protocol_schema_set | {"tcp"}
@@ -64,10 +70,14 @@ class TCPConnector(BaseConnector):
     def __init__(
         self,
         *,
-        ssl: SSLSetting | None = None,
+        verify_ssl: bool = True,
+        fingerprint: bytes | None = None,
         use_dns_cache: bool = True,
         ttl_dns_cache: float | None = 10,
+        dns_cache_max_size: int = 1000,
         family: socket.AddressFamily | int = 0,
+        ssl_context: SSLContext | None = None,
+        ssl: SSLSetting | None = True,
         local_addr: tuple[str, int] | None = None,
         resolver: AbstractResolver | None = None,
         keepalive_timeout: float | object | None = _SENTINEL,
@@ -75,12 +85,18 @@ class TCPConnector(BaseConnector):
         limit: int | None = 100,
         limit_per_host: int | None = 0,
         enable_cleanup_closed: bool = False,
+        loop: asyncio.AbstractEventLoop | None = None,
+        timeout_ceil_threshold: float = 5,
         happy_eyeballs_delay: float | None = 0.25,
         interleave: int | None = None,
-        dns_cache_max_size: int = 1000,
+        socket_factory: SocketFactory | None = None,
+        ssl_shutdown_timeout: float | object | None = _SENTINEL,
         protocol_factory: ProtocolFactory | None = None,
     ) -> None:
-        self._ssl: SSLSetting = normalize_ssl(ssl)
+        self._ssl: SSLSetting = merge_ssl_params(ssl, verify_ssl, ssl_context, fingerprint)
+        if socket_factory is not None and not callable(socket_factory):
+            raise TypeError(f"socket_factory must be callable or None, got {socket_factory!r}")
+        shutdown_timeout = _check_shutdown_timeout(ssl_shutdown_timeout)
         if family not in (0, socket.AF_INET, socket.AF_INET6):
             raise ValueError(f"family must be 0, AF_INET or AF_INET6, got {family!r}")
         if happy_eyeballs_delay is not None:
@@ -109,9 +125,13 @@ class TCPConnector(BaseConnector):
             limit=limit,
             limit_per_host=limit_per_host,
             enable_cleanup_closed=enable_cleanup_closed,
+            loop=loop,
+            timeout_ceil_threshold=timeout_ceil_threshold,
             protocol_factory=protocol_factory,
         )
         self._closed = True
+        self._socket_factory = socket_factory
+        self._ssl_shutdown_timeout = shutdown_timeout
         self._family = socket.AddressFamily(family)
         self._local_addr = local_addr
         self._happy_eyeballs_delay = happy_eyeballs_delay
@@ -121,7 +141,9 @@ class TCPConnector(BaseConnector):
             ttl_dns_cache, max_size=dns_cache_max_size, clock=self._loop.time
         )
         self._resolver_owner = resolver is None
-        self._resolver: AbstractResolver = resolver if resolver is not None else DefaultResolver()
+        self._resolver: AbstractResolver = (
+            resolver if resolver is not None else DefaultResolver(loop=self._loop)
+        )
         self._lookups: dict[HostKey, asyncio.Task[list[ResolveResult]]] = {}
         self._closed = False
 
@@ -149,6 +171,14 @@ class TCPConnector(BaseConnector):
     def ssl(self) -> SSLSetting:
         """The connector's default TLS setting (``True``: the default verifying context)."""
         return self._ssl
+
+    def close(self, *, abort_ssl: bool = False) -> Awaitable[None]:
+        """Close the connector (see :meth:`BaseConnector.close`).
+
+        TLS connections are aborted when ``abort_ssl`` is true or ``ssl_shutdown_timeout`` is
+        ``0`` (its default), as in aiohttp 3.14.
+        """
+        return super().close(abort_ssl=abort_ssl or self._ssl_shutdown_timeout == 0)
 
     def clear_dns_cache(self, host: str | None = None, port: int | None = None) -> None:
         """Forget the addresses of ``(host, port)``, or of every host when both are omitted."""
@@ -301,6 +331,12 @@ class TCPConnector(BaseConnector):
             context = await verified_context()
         return context, fingerprint
 
+    def _shutdown_kwargs(self, ssl_context: SSLContext | None) -> dict[str, Any]:
+        # asyncio accepts ssl_shutdown_timeout only together with TLS; 0/None keep its default.
+        if ssl_context is None or not self._ssl_shutdown_timeout:
+            return {}
+        return {"ssl_shutdown_timeout": self._ssl_shutdown_timeout}
+
     async def _open(
         self,
         *,
@@ -333,10 +369,15 @@ class TCPConnector(BaseConnector):
                     delay=self._happy_eyeballs_delay,
                     interleave=self._interleave,
                     local_addr=self._local_addr,
+                    socket_factory=self._socket_factory,
                 )
                 try:
                     transport, protocol = await self._loop.create_connection(
-                        self._asyncio_factory, sock=sock, ssl=ssl_context, server_hostname=sni
+                        self._asyncio_factory,
+                        sock=sock,
+                        ssl=ssl_context,
+                        server_hostname=sni,
+                        **self._shutdown_kwargs(ssl_context),
                     )
                 except BaseException:
                     sock.close()
@@ -384,6 +425,7 @@ class TCPConnector(BaseConnector):
                     protocol,  # type: ignore[arg-type]
                     ssl_context,
                     server_hostname=sni,
+                    **self._shutdown_kwargs(ssl_context),
                 )
         except TimeoutError as exc:
             transport.abort()
@@ -405,6 +447,26 @@ class TCPConnector(BaseConnector):
                 tls_transport.abort()
                 raise
         protocol.connection_made(tls_transport)
+
+
+def _check_shutdown_timeout(value: object) -> float | None:
+    """Validate ``ssl_shutdown_timeout``: unset means ``0``; setting it is deprecated."""
+    if value is _SENTINEL:
+        return 0.0
+    warnings.warn(
+        "ssl_shutdown_timeout is deprecated (as in aiohttp 3.14); "
+        "use close(abort_ssl=True) to abort TLS connections on close",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    if value is None:
+        return None
+    if not _is_number(value):
+        raise TypeError(f"ssl_shutdown_timeout must be a number or None, got {value!r}")
+    number = float(cast(float, value))
+    if not number >= 0:
+        raise ValueError(f"ssl_shutdown_timeout must be >= 0, got {value!r}")
+    return number
 
 
 def _is_number(value: object) -> bool:

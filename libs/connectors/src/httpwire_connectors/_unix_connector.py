@@ -16,7 +16,8 @@ __all__ = ["UnixConnector"]
 class UnixConnector(BaseConnector):
     """Connects every request to one Unix domain socket, whatever the URL's host.
 
-    Handy for local daemons (Docker, systemd services) and for tests.
+    Handy for local daemons (Docker, systemd services) and for tests. As in aiohttp, ``path``
+    up to ``loop`` may be given by position.
     """
 
     allowed_protocol_schema_set = BaseConnector.allowed_protocol_schema_set | {"unix"}
@@ -24,12 +25,14 @@ class UnixConnector(BaseConnector):
     def __init__(
         self,
         path: str | os.PathLike[str],
-        *,
-        keepalive_timeout: float | object | None = _SENTINEL,
         force_close: bool = False,
+        keepalive_timeout: float | object | None = _SENTINEL,
         limit: int | None = 100,
         limit_per_host: int | None = 0,
+        loop: asyncio.AbstractEventLoop | None = None,
+        *,
         enable_cleanup_closed: bool = False,
+        timeout_ceil_threshold: float = 5,
         protocol_factory: ProtocolFactory | None = None,
     ) -> None:
         if not isinstance(path, str | bytes | os.PathLike):
@@ -41,6 +44,8 @@ class UnixConnector(BaseConnector):
             limit=limit,
             limit_per_host=limit_per_host,
             enable_cleanup_closed=enable_cleanup_closed,
+            loop=loop,
+            timeout_ceil_threshold=timeout_ceil_threshold,
             protocol_factory=protocol_factory,
         )
 
