@@ -843,3 +843,16 @@ async def test_async_resolver_rejects_unknown_arguments() -> None:
 def test_resolvers_without_loop_outside_a_loop_are_refused() -> None:
     with pytest.raises(RuntimeError, match="running event loop"):
         hc.ThreadedResolver()
+
+
+async def test_plain_with_is_deprecated_but_closes() -> None:
+    mock = MockConnector()
+    with pytest.warns(DeprecationWarning, match='use "async with'):
+        entered = mock.__enter__()
+    assert entered is mock
+    conn = await mock.connect(FakeRequest("http://a.test/"))
+    conn.release()
+    mock.__exit__(None, None, None)
+    assert mock.closed
+    assert mock.created[0].closed
+    await mock.close()

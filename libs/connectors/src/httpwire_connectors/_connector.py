@@ -183,6 +183,18 @@ class BaseConnector:
             context["source_traceback"] = self._source_traceback
         self._loop.call_exception_handler(context)
 
+    def __enter__(self) -> Self:
+        """Deprecated, as in aiohttp 3.x: use ``async with``. The exit closes the connector."""
+        warnings.warn(
+            '"with Connector():" is deprecated, use "async with Connector():" instead',
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     async def __aenter__(self) -> Self:
         return self
 
