@@ -13,6 +13,7 @@ switch (101, CONNECT 2xx, an accepted upgrade request) then ends the stream with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
@@ -33,6 +34,28 @@ EMPTY_HEADERS: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
 
 
 RawFields = tuple[tuple[bytes, bytes], ...]
+_NAME = itemgetter(0)
+_VALUE = itemgetter(1)
+#: What an event keeps to build its raw fields on first access: the decoded ``(name, value)``
+#: pairs in wire order (a list), or the raw fields themselves once built (a tuple).
+RawSource = list[tuple[str, str]] | RawFields
+
+
+def raw_fields(source: RawSource) -> RawFields:
+    """The raw ``(name, value)`` bytes pairs for *source* (see :data:`RawSource`).
+
+    Decoding with surrogateescape is a bijection, so encoding the decoded names and values gives
+    the received bytes back; all names and all values are encoded in one call each.
+    """
+    if type(source) is tuple or not source:
+        return tuple(source)  # type: ignore[arg-type]
+    return tuple(
+        zip(
+            "\n".join(map(_NAME, source)).encode("ascii").split(b"\n"),
+            "\n".join(map(_VALUE, source)).encode("utf-8", "surrogateescape").split(b"\n"),
+            strict=True,
+        )
+    )
 
 
 @dataclass(slots=True)
@@ -43,7 +66,15 @@ class InformationalResponse:
     status: int
     reason: str
     headers: CIMultiDictProxy[str]
-    raw_headers: RawFields = field(default=(), repr=False)
+    _raw: RawSource = field(default=(), repr=False, compare=False)
+
+    @property
+    def raw_headers(self) -> RawFields:
+        """The fields as received, as ``(name, value)`` bytes pairs; built when first read."""
+        raw = self._raw
+        if type(raw) is not tuple:
+            raw = self._raw = raw_fields(raw)
+        return raw
 
 
 @dataclass(slots=True)
@@ -68,7 +99,15 @@ class Response:
     upgrade: bool = False
     chunked: bool = False
     content_length: int | None = None
-    raw_headers: RawFields = field(default=(), repr=False)
+    _raw: RawSource = field(default=(), repr=False, compare=False)
+
+    @property
+    def raw_headers(self) -> RawFields:
+        """The fields as received, as ``(name, value)`` bytes pairs; built when first read."""
+        raw = self._raw
+        if type(raw) is not tuple:
+            raw = self._raw = raw_fields(raw)
+        return raw
 
 
 @dataclass(slots=True)
@@ -88,7 +127,15 @@ class Request:
     upgrade: bool = False
     chunked: bool = False
     content_length: int | None = None
-    raw_headers: RawFields = field(default=(), repr=False)
+    _raw: RawSource = field(default=(), repr=False, compare=False)
+
+    @property
+    def raw_headers(self) -> RawFields:
+        """The fields as received, as ``(name, value)`` bytes pairs; built when first read."""
+        raw = self._raw
+        if type(raw) is not tuple:
+            raw = self._raw = raw_fields(raw)
+        return raw
 
 
 @dataclass(slots=True)
@@ -111,7 +158,15 @@ class EndOfMessage:
     """
 
     trailers: CIMultiDictProxy[str] = field(default_factory=lambda: EMPTY_HEADERS)
-    raw_trailers: RawFields = field(default=(), repr=False)
+    _raw: RawSource = field(default=(), repr=False, compare=False)
+
+    @property
+    def raw_trailers(self) -> RawFields:
+        """The trailer fields as received: ``(name, value)`` bytes pairs, built on first use."""
+        raw = self._raw
+        if type(raw) is not tuple:
+            raw = self._raw = raw_fields(raw)
+        return raw
 
 
 @dataclass(slots=True)

@@ -20,7 +20,6 @@ from ._abnf import (
     STR_CANONICAL_FIELD_LINE_RE,
     TOKEN_RE,
 )
-from ._events import RawFields
 from .exceptions import (
     ContentLengthError,
     InvalidHeader,
@@ -38,9 +37,6 @@ CONNECTION = istr("Connection")
 CONTENT_ENCODING = istr("Content-Encoding")
 UPGRADE = istr("Upgrade")
 
-#: Sections up to this size are split by one findall (fewer calls); larger ones by split and
-#: partition maps (the regex engine costs more per byte than those).
-_FINDALL_MAX = 1024
 _NAME = itemgetter(0)
 _SEP = itemgetter(1)
 _VALUE = itemgetter(2)
@@ -96,31 +92,28 @@ def parse_fields(
     origin: int,
     max_field_size: int,
     max_headers: int,
-) -> tuple[CIMultiDict[str], RawFields]:
+) -> tuple[CIMultiDict[str], list[tuple[str, str]]]:
     """Validate and parse the field lines ``buf[start:end]`` (each line ends with CRLF).
 
     Returns the fields as a CIMultiDict (values OWS-stripped, decoded as UTF-8 with
-    surrogateescape) and as raw ``(name, value)`` bytes pairs. The work is done in bulk with
-    C-level calls over the whole section (a findall, or split/translate/partition maps and one
-    decode) rather than a Python loop per line; only a failing section is walked line by line
-    to locate the fault.
+    surrogateescape) and as the list of decoded ``(name, value)`` pairs in wire order, from
+    which an event builds its raw fields on demand. The work is done in bulk with C-level calls
+    over the whole section (one decode and one findall, or split/translate/partition maps) rather
+    than a Python loop per line; only a failing section is walked line by line to locate the
+    fault.
     """
     if start == end:
-        return CIMultiDict(), ()
+        return CIMultiDict(), []
     if end - start > max_field_size + 2:
         check_line_sizes(buf, start, end, origin, max_field_size)
+    # The usual layout ("name: value", no whitespace around the value): one regex pass over the
+    # decoded section yields the pairs; if that is every line, the section is valid and split.
+    # The decoding is a bijection (surrogateescape), so checking the text checks the bytes.
+    text = buf[start : end - 2].decode("utf-8", "surrogateescape")
+    pairs: list[tuple[str, str]] = STR_CANONICAL_FIELD_LINE_RE.findall(text)
+    if len(pairs) == text.count("\n") + 1 and len(pairs) <= max_headers:
+        return CIMultiDict(pairs), pairs
     block = buf[start : end - 2]
-    if end - start <= _FINDALL_MAX:
-        # Small sections: fewer calls win. One regex pass yields the (name, value) pairs of the
-        # lines in the usual layout; if that is every line, the section is valid and split.
-        # The decoding is a bijection (surrogateescape), so the text can be checked instead of
-        # the bytes, and the raw pairs rebuilt by encoding all names and all values at once.
-        text = block.decode("utf-8", "surrogateescape")
-        pairs = STR_CANONICAL_FIELD_LINE_RE.findall(text)
-        if len(pairs) == text.count("\n") + 1 and len(pairs) <= max_headers:
-            names = "\n".join(map(_NAME, pairs)).encode("ascii").split(b"\n")
-            values = "\n".join(map(_SEP, pairs)).encode("utf-8", "surrogateescape").split(b"\n")
-            return CIMultiDict(pairs), tuple(zip(names, values, strict=True))
     lines = block.split(b"\r\n")
     count = len(lines)
     if count > max_headers:
@@ -128,16 +121,15 @@ def parse_fields(
     # Only the CRLF line separators may remain once every field byte is deleted: no other CR,
     # LF, CTL or DEL anywhere. Then each line must be a token, a colon and the value.
     if len(block.translate(None, FIELD_BYTES)) == 2 * (count - 1):
-        for separator in (b": ", b":"):
-            parts = list(map(bytes.partition, lines, repeat(separator)))
-            names = list(map(_NAME, parts))
-            if all(map(_SEP, parts)) and all(names) and TOKEN_RE.fullmatch(b"".join(names)):
-                values = list(map(bytes.strip, map(_VALUE, parts), repeat(b" \t")))
-                # Values hold no LF, so one decode of the joined values covers them all.
-                str_names = b"\n".join(names).decode("ascii").split("\n")
-                str_values = b"\n".join(values).decode("utf-8", "surrogateescape").split("\n")
-                headers = CIMultiDict(list(zip(str_names, str_values, strict=True)))
-                return headers, tuple(zip(names, values, strict=True))
+        parts = list(map(bytes.partition, lines, repeat(b":")))
+        names = list(map(_NAME, parts))
+        if all(map(_SEP, parts)) and all(names) and TOKEN_RE.fullmatch(b"".join(names)):
+            values = list(map(bytes.strip, map(_VALUE, parts), repeat(b" \t")))
+            # Values hold no LF, so one decode of the joined values covers them all.
+            str_names = b"\n".join(names).decode("ascii").split("\n")
+            str_values = b"\n".join(values).decode("utf-8", "surrogateescape").split("\n")
+            pairs = list(zip(str_names, str_values, strict=True))
+            return CIMultiDict(pairs), pairs
     raise field_block_error(buf, start, end, origin)
 
 

@@ -410,15 +410,18 @@ class BaseParser:
         decoder = self._decoder
         limit = self._max_line_size + 2
         first = pos
+        find = buf.find
+        startswith = buf.startswith
+        append = events.append
         while True:
-            nl = buf.find(b"\r\n", pos, pos + limit)
+            nl = find(b"\r\n", pos, pos + limit)
             size = _CHUNK_SIZES.get(buf[pos:nl], -1) if nl > pos else -1
             if size >= 0:
                 start = nl + 2
             else:
                 m = CHUNK_LINE_RE.match(buf, pos)
                 if m is None:
-                    nl = buf.find(b"\n", pos)
+                    nl = find(b"\n", pos)
                     if nl >= 0:
                         raise self._chunk_line_error(buf, pos, nl)
                     self._chunk_line_incomplete(buf, pos, n)
@@ -429,19 +432,34 @@ class BaseParser:
                 if not m.group(2) and len(_CHUNK_SIZES) < 4096:
                     _CHUNK_SIZES[m.group(1)] = size
             if size == 0:
+                if startswith(b"\r\n", start):
+                    # No trailer section: the message ends here.
+                    self._finish_message(events)
+                    return start + 2
                 self._state = TRAILERS
                 self._checked = 0
                 self._lines = 1
                 return start
-            end = start + size
+            if decoder is None:
+                # Chunks of one size in a row: the CRLF ending a chunk and the next (identical)
+                # chunk line are checked by one comparison.
+                following = b"\r\n" + buf[pos:start]
+                step = start - pos + 2
+                end = start + size
+                while startswith(following, end):
+                    append(Data(buf[start:end], True))
+                    start = end + step
+                    end = start + size
+            else:
+                end = start + size
             if end + 2 > n:
                 self._remaining = size
                 self._state = CHUNK_DATA
                 return start
-            if buf[end] != 13 or buf[end + 1] != 10:
+            if not startswith(b"\r\n", end):
                 raise TransferEncodingError("chunk data not followed by CRLF", self._origin + end)
             if decoder is None:
-                events.append(Data(buf[start:end], True))
+                append(Data(buf[start:end], True))
             else:
                 self._emit_decoded(events, buf[start:end], True)
             pos = end + 2

@@ -33,8 +33,11 @@ from .exceptions import BadStatusLine, HttpParserError, TransferEncodingError
 
 __all__ = ["ResponseParser"]
 
-_NO_BODY_STATUS = frozenset({204, 304})
 _SIMPLE_CONNECTION = frozenset({"keep-alive", "close"})
+#: Status lines seen so far (bounded), mapped to (version, status, reason): servers send a few
+#: lines over and over, so one dict lookup replaces the regex check and the decoding.
+_STATUS_LINES: dict[bytes, tuple[tuple[int, int], int, str]] = {}
+_STATUS_LINES_MAX = 256
 
 
 class ResponseParser(BaseParser):
@@ -105,17 +108,11 @@ class ResponseParser(BaseParser):
 
     def _on_head(self, buf: bytes, pos: int, nl: int, end: int, events: list[Event]) -> int:
         origin = self._origin
-        m = STATUS_LINE_RE.fullmatch(buf, pos, nl)
-        major = buf[pos + 5] - 48
-        if m is None or (major != 1 and buf[pos + 5 : pos + 8] != b"0.9"):
-            err = self._start_line_error(buf, pos, nl)
-            assert err is not None
-            assert err.position is not None
-            err.position += origin
-            raise err
-        version = (major, buf[pos + 7] - 48)
-        status = (buf[pos + 9] - 48) * 100 + (buf[pos + 10] - 48) * 10 + buf[pos + 11] - 48
-        reason = buf[pos + 13 : nl].decode("utf-8", "surrogateescape") if nl > pos + 13 else ""
+        line = buf[pos:nl]
+        known = _STATUS_LINES.get(line)
+        if known is None:
+            known = self._status_line(buf, pos, nl)
+        version, status, reason = known
         headers, raw = parse_fields(
             buf, nl + 2, end + 2, origin, self._max_field_size, self._max_headers
         )
@@ -129,7 +126,6 @@ class ResponseParser(BaseParser):
         method = methods.popleft() if methods else "GET"
         te_values = headers.getall(TRANSFER_ENCODING, None)
         cl_values = headers.getall(CONTENT_LENGTH, None)
-        codings = None if te_values is None else transfer_codings(te_values)
         if cl_values is None:
             length = None
         elif (
@@ -141,71 +137,97 @@ class ResponseParser(BaseParser):
             length = int(value)
         else:
             length = content_length(cl_values, buf, nl + 2, end + 2, origin)
-        if codings is not None and length is not None:
+        if te_values is not None and length is not None:
             raise TransferEncodingError(
                 "both Transfer-Encoding and Content-Length (RFC 9112 §6.3)", origin + nl + 2
             )
         connection = headers.getall(CONNECTION, None)
         if connection is None:
             keep_alive = version >= (1, 1)
-        elif len(connection) == 1 and connection[0].lower() in _SIMPLE_CONNECTION:
-            keep_alive = connection[0].lower() == "keep-alive"
+        elif len(connection) == 1 and (option := connection[0].lower()) in _SIMPLE_CONNECTION:
+            keep_alive = option == "keep-alive"
         else:
             keep_alive = keep_alive_for(version, connection_tokens(connection))
+        proxy = CIMultiDictProxy(headers)
         if status == 101 or (method == "CONNECT" and status < 300):
-            events.append(
-                Response(
-                    version,
-                    status,
-                    reason,
-                    CIMultiDictProxy(headers),
-                    False,
-                    True,
-                    False,
-                    length,
-                    raw,
-                )
-            )
+            events.append(Response(version, status, reason, proxy, False, True, False, length, raw))
             events.append(EndOfMessage(EMPTY_HEADERS, ()))
             self._state = SWITCHING
             return after
-        chunked = False
-        if method == "HEAD" or status in _NO_BODY_STATUS:
-            state = HEAD
-        elif codings is not None:
-            chunked = chunked_framing(codings, origin + nl + 2, request=False)
-            if chunked:
-                state = CHUNK_SIZE
-                if version < (1, 1):
-                    keep_alive = False
+        if method == "HEAD" or status == 204 or status == 304:
+            events.append(
+                Response(version, status, reason, proxy, keep_alive, False, False, length, raw)
+            )
+            events.append(EndOfMessage(EMPTY_HEADERS, ()))
+            self._keep_alive = keep_alive
+            self._state = HEAD if keep_alive else CLOSED
+            return after
+        if length is not None:
+            events.append(
+                Response(version, status, reason, proxy, keep_alive, False, False, length, raw)
+            )
+            self._keep_alive = keep_alive
+            if not length:
+                events.append(EndOfMessage(EMPTY_HEADERS, ()))
+                self._state = HEAD if keep_alive else CLOSED
+                return after
+            if self._auto_decompress and CONTENT_ENCODING in headers:
+                self._setup_decoder(proxy)
+                if self._decoder is not None:
+                    self._remaining = length
+                    self._state = FIXED
+                    return after
             else:
-                state = UNTIL_EOF
+                self._decoder = None
+            body_end = after + length
+            if body_end <= len(buf):
+                # The whole body is here: finish the message without a detour.
+                events.append(Data(buf[after:body_end]))
+                events.append(EndOfMessage(EMPTY_HEADERS, ()))
+                self._state = HEAD if keep_alive else CLOSED
+                return body_end
+            self._remaining = length
+            self._state = FIXED
+            return after
+        chunked = False
+        if te_values is not None:
+            if len(te_values) == 1 and te_values[0] == "chunked":
+                chunked = True
+            else:
+                codings = transfer_codings(te_values)
+                chunked = chunked_framing(codings, origin + nl + 2, request=False)
+        if chunked:
+            state = CHUNK_SIZE
+            if version < (1, 1):
                 keep_alive = False
-        elif length is not None:
-            state = FIXED if length else HEAD
         else:
             state = UNTIL_EOF
             keep_alive = False
-        proxy = CIMultiDictProxy(headers)
         events.append(
             Response(version, status, reason, proxy, keep_alive, False, chunked, length, raw)
         )
         self._keep_alive = keep_alive
-        if state == HEAD:
-            events.append(EndOfMessage(EMPTY_HEADERS, ()))
-            self._state = HEAD if keep_alive else CLOSED
-            return after
         if self._auto_decompress and CONTENT_ENCODING in headers:
             self._setup_decoder(proxy)
         else:
             self._decoder = None
-        body_end = after + (length or 0)
-        if state == FIXED and self._decoder is None and body_end <= len(buf):
-            # The whole Content-Length body is here: finish the message without a detour.
-            events.append(Data(buf[after:body_end]))
-            events.append(EndOfMessage(EMPTY_HEADERS, ()))
-            self._state = HEAD if keep_alive else CLOSED
-            return body_end
-        self._remaining = length or 0
         self._state = state
         return after
+
+    def _status_line(self, buf: bytes, pos: int, nl: int) -> tuple[tuple[int, int], int, str]:
+        """Parse and check the status line ``buf[pos:nl]``; remember it if it is a common one."""
+        m = STATUS_LINE_RE.fullmatch(buf, pos, nl)
+        major = buf[pos + 5] - 48
+        if m is None or (major != 1 and buf[pos + 5 : pos + 8] != b"0.9"):
+            err = self._start_line_error(buf, pos, nl)
+            assert err is not None
+            assert err.position is not None
+            err.position += self._origin
+            raise err
+        version = (major, buf[pos + 7] - 48)
+        status = (buf[pos + 9] - 48) * 100 + (buf[pos + 10] - 48) * 10 + buf[pos + 11] - 48
+        reason = buf[pos + 13 : nl].decode("utf-8", "surrogateescape") if nl > pos + 13 else ""
+        known = (version, status, reason)
+        if len(_STATUS_LINES) < _STATUS_LINES_MAX and nl - pos <= 64:
+            _STATUS_LINES[buf[pos:nl]] = known
+        return known
