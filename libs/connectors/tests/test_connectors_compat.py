@@ -218,6 +218,9 @@ def test_explicit_loop_for_unix_and_mock_connectors(
 ) -> None:
     unix = hc.UnixConnector(str(tmp_path / "s"), False, 30, 10, 2, fresh_loop)
     mock = MockConnector(loop=fresh_loop)
+    tcp = hc.TCPConnector(loop=fresh_loop)  # its own resolver is bound to that loop too
+    assert isinstance(tcp._resolver, hc.ThreadedResolver)
+    assert tcp._resolver._loop is fresh_loop
 
     async def use() -> None:
         conn = await mock.connect(FakeRequest("http://a.test/"))
@@ -225,8 +228,10 @@ def test_explicit_loop_for_unix_and_mock_connectors(
         assert mock.stats.idle == 1
         await mock.close()
         await unix.close()
+        await tcp.close()
 
     fresh_loop.run_until_complete(use())
+    assert tcp.closed
     assert unix.closed
     assert mock.closed
 
@@ -588,11 +593,15 @@ async def test_ssl_shutdown_timeout_bounds_the_closing_handshake(
         connector = hc.TCPConnector(ssl=client_ssl, ssl_shutdown_timeout=0.3)
     async with connector:
         conn, tls = await _open_busy(connector, stubborn.url())
+        loop = asyncio.get_running_loop()
+        closed_at = loop.time()
         conn.close()
         await asyncio.sleep(0.1)
         assert tls.transport is not None  # the closing handshake is still pending
-        await asyncio.sleep(0.5)
-        assert tls.transport is None  # given up after 0.3 s
+        while tls.transport is not None and loop.time() - closed_at < 5:
+            await asyncio.sleep(0.02)
+        assert tls.transport is None  # given up after 0.3 s, not asyncio's 30 s
+        assert loop.time() - closed_at >= 0.29
 
 
 async def test_ssl_shutdown_timeout_zero_warns_and_aborts(
