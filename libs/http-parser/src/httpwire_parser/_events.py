@@ -13,7 +13,6 @@ switch (101, CONNECT 2xx, an accepted upgrade request) then ends the stream with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
@@ -34,8 +33,6 @@ EMPTY_HEADERS: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
 
 
 RawFields = tuple[tuple[bytes, bytes], ...]
-_NAME = itemgetter(0)
-_VALUE = itemgetter(1)
 #: What an event keeps to build its raw fields on first access: the decoded ``(name, value)``
 #: pairs in wire order (a list), or the raw fields themselves once built (a tuple).
 RawSource = list[tuple[str, str]] | RawFields
@@ -44,17 +41,14 @@ RawSource = list[tuple[str, str]] | RawFields
 def raw_fields(source: RawSource) -> RawFields:
     """The raw ``(name, value)`` bytes pairs for *source* (see :data:`RawSource`).
 
-    Decoding with surrogateescape is a bijection, so encoding the decoded names and values gives
-    the received bytes back; all names and all values are encoded in one call each.
+    Decoding with surrogateescape is a bijection, so encoding the decoded names (ASCII tokens)
+    and values gives the received bytes back.
     """
-    if type(source) is tuple or not source:
-        return tuple(source)  # type: ignore[arg-type]
+    if isinstance(source, tuple):
+        return source
+    encode = str.encode
     return tuple(
-        zip(
-            "\n".join(map(_NAME, source)).encode("ascii").split(b"\n"),
-            "\n".join(map(_VALUE, source)).encode("utf-8", "surrogateescape").split(b"\n"),
-            strict=True,
-        )
+        [(encode(name), encode(value, "utf-8", "surrogateescape")) for name, value in source]
     )
 
 

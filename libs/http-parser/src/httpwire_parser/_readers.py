@@ -110,8 +110,11 @@ class BaseParser:
         start_prefix_re: re.Pattern[bytes],
     ) -> None:
         if (
-            min(max_line_size, max_field_size, max_headers, max_trailer_size, decompress_piece_size)
-            < 1
+            max_line_size < 1
+            or max_field_size < 1
+            or max_headers < 1
+            or max_trailer_size < 1
+            or decompress_piece_size < 1
         ):
             raise LocalProtocolError("size limits must be positive")
         self._max_line_size = max_line_size
@@ -173,7 +176,7 @@ class BaseParser:
             else:
                 self._origin = self._fed
                 self._fed += len(data)
-                buf = bytes(data)
+                buf = data if type(data) is bytes else bytes(data)
             n = len(buf)
             pos = 0
             readers = _READERS
@@ -440,18 +443,16 @@ class BaseParser:
                 self._checked = 0
                 self._lines = 1
                 return start
+            end = start + size
             if decoder is None:
                 # Chunks of one size in a row: the CRLF ending a chunk and the next (identical)
                 # chunk line are checked by one comparison.
                 following = b"\r\n" + buf[pos:start]
                 step = start - pos + 2
-                end = start + size
                 while startswith(following, end):
                     append(Data(buf[start:end], True))
                     start = end + step
                     end = start + size
-            else:
-                end = start + size
             if end + 2 > n:
                 self._remaining = size
                 self._state = CHUNK_DATA
