@@ -212,6 +212,11 @@ class ResponseParser(BaseParser):
         else:
             self._decoder = None
         self._state = state
+        if state == CHUNK_SIZE and after < len(buf):
+            # Go on with the body now; if its first chunk line is not all here yet, the
+            # dispatch loop comes back to it at `after`.
+            new = self._read_chunk_size(buf, after, events)
+            return after if new < 0 else new
         return after
 
     def _status_line(self, buf: bytes, pos: int, nl: int) -> tuple[tuple[int, int], int, str]:
