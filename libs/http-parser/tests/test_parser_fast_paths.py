@@ -15,6 +15,7 @@ from httpwire_parser import (
     Data,
     EndOfMessage,
     InformationalResponse,
+    LineTooLong,
     Response,
     ResponseParser,
     TransferEncodingError,
@@ -189,3 +190,20 @@ def test_a_chunked_head_whose_first_chunk_line_is_not_here_yet() -> None:
     assert chunks_of(events) == [(b"z" * 16, True)]
     with pytest.raises(TransferEncodingError):
         ResponseParser().feed(HEAD + b"g")
+
+
+# -- limits on the inlined field-section path ------------------------------------------------------
+
+
+@pytest.mark.parametrize("extra", [1, 2])
+def test_a_single_field_line_just_over_max_field_size_is_rejected(extra: int) -> None:
+    line = b"X: " + b"v" * (7 + extra)  # 10 + extra bytes with a limit of 10
+    with pytest.raises(LineTooLong):
+        ResponseParser(max_field_size=10).feed(b"HTTP/1.1 204 No Content\r\n" + line + b"\r\n\r\n")
+
+
+def test_a_field_line_of_exactly_max_field_size_is_accepted() -> None:
+    head = ResponseParser(max_field_size=10).feed(b"HTTP/1.1 204 No Content\r\nX: vvvvvvv\r\n\r\n")[
+        0
+    ]
+    assert head.headers["X"] == "vvvvvvv"

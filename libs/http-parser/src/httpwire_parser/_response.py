@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import deque
 
-from multidict import CIMultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy
 
-from ._abnf import STATUS_LINE_RE, STATUS_PREFIX_RE
+from ._abnf import STATUS_LINE_RE, STATUS_PREFIX_RE, STR_CANONICAL_FIELD_LINE_RE
 from ._events import EMPTY_HEADERS, Data, EndOfMessage, Event, InformationalResponse, Response
 from ._headers import (
     CONNECTION,
@@ -38,6 +38,7 @@ _SIMPLE_CONNECTION = frozenset({"keep-alive", "close"})
 #: lines over and over, so one dict lookup replaces the regex check and the decoding.
 _STATUS_LINES: dict[bytes, tuple[tuple[int, int], int, str]] = {}
 _STATUS_LINES_MAX = 256
+_CANONICAL_FINDALL = STR_CANONICAL_FIELD_LINE_RE.findall
 
 
 class ResponseParser(BaseParser):
@@ -113,9 +114,19 @@ class ResponseParser(BaseParser):
         if known is None:
             known = self._status_line(buf, pos, nl)
         version, status, reason = known
-        headers, raw = parse_fields(
-            buf, nl + 2, end + 2, origin, self._max_field_size, self._max_headers
-        )
+        # parse_fields' first step, inlined: one findall over the decoded section.
+        text = buf[nl + 2 : end].decode("utf-8", "surrogateescape")
+        raw: list[tuple[str, str]] = _CANONICAL_FINDALL(text)
+        if (
+            len(raw) == text.count("\n") + 1
+            and len(raw) <= self._max_headers
+            and end - nl <= self._max_field_size + 2
+        ):
+            headers = CIMultiDict(raw)
+        else:
+            headers, raw = parse_fields(
+                buf, nl + 2, end + 2, origin, self._max_field_size, self._max_headers
+            )
         after = end + 4
         if status < 200 and status != 101:
             events.append(
