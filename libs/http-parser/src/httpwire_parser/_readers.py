@@ -270,9 +270,11 @@ class BaseParser:
         if end < 0:
             self._head_incomplete(buf, pos, n)
             return -1
-        self._checked = 0
-        self._lines = 0
-        self._cl_seen = False
+        if checked:
+            # Left over from validating this head while it arrived (all three are set together).
+            self._checked = 0
+            self._lines = 0
+            self._cl_seen = False
         nl = buf.find(b"\r\n", pos, end + 2)
         if nl - pos > self._max_line_size:
             raise LineTooLong(
@@ -438,7 +440,11 @@ class BaseParser:
             if size == 0:
                 if startswith(b"\r\n", start):
                     # No trailer section: the message ends here.
-                    self._finish_message(events)
+                    if decoder is None and not self._upgrade_after:
+                        append(EndOfMessage(EMPTY_HEADERS, ()))
+                        self._state = HEAD if self._keep_alive else CLOSED
+                    else:
+                        self._finish_message(events)
                     return start + 2
                 self._state = TRAILERS
                 self._checked = 0

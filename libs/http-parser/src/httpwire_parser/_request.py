@@ -51,7 +51,8 @@ class RequestParser(BaseParser):
         max_decompressed_size: int | None = 1 << 30,
         decompress_piece_size: int = 1 << 16,
     ) -> None:
-        super().__init__(
+        BaseParser.__init__(
+            self,
             max_line_size,
             max_field_size,
             max_headers,

@@ -74,7 +74,8 @@ class ResponseParser(BaseParser):
         max_decompressed_size: int | None = 1 << 30,
         decompress_piece_size: int = 1 << 16,
     ) -> None:
-        super().__init__(
+        BaseParser.__init__(
+            self,
             max_line_size,
             max_field_size,
             max_headers,
@@ -193,8 +194,7 @@ class ResponseParser(BaseParser):
             body_end = after + length
             if body_end <= len(buf):
                 # The whole body is here: finish the message without a detour.
-                events.append(Data(buf[after:body_end]))
-                events.append(EndOfMessage(EMPTY_HEADERS, ()))
+                events += (Data(buf[after:body_end]), EndOfMessage(EMPTY_HEADERS, ()))
                 self._state = HEAD if keep_alive else CLOSED
                 return body_end
             self._remaining = length
