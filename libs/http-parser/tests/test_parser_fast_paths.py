@@ -207,3 +207,11 @@ def test_a_field_line_of_exactly_max_field_size_is_accepted() -> None:
         0
     ]
     assert head.headers["X"] == "vvvvvvv"
+
+
+@pytest.mark.parametrize("line", [b"\x00", b"H", b"HTTP", b"HTTP/1.", b"HTTP/1.1 20"])
+def test_a_short_garbage_status_line_at_the_end_of_the_buffer(line: bytes) -> None:
+    # The line is checked before it is indexed: no IndexError behind the typed error.
+    with pytest.raises(BadStatusLine) as info:
+        ResponseParser().feed(line + b"\r\n\r\n")
+    assert info.value.__cause__ is None

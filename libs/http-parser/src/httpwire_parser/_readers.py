@@ -472,6 +472,11 @@ class BaseParser:
                 raise TransferEncodingError("chunk data not followed by CRLF", self._origin + end)
             if decoder is None:
                 append(Data(buf[start:end], True))
+                if startswith(b"\r\n0\r\n\r\n", end) and not self._upgrade_after:
+                    # The usual ending: the last chunk and no trailer section.
+                    append(EndOfMessage(EMPTY_HEADERS, ()))
+                    self._state = HEAD if self._keep_alive else CLOSED
+                    return end + 7
             else:
                 self._emit_decoded(events, buf[start:end], True)
             pos = end + 2

@@ -233,14 +233,14 @@ class ResponseParser(BaseParser):
     def _status_line(self, buf: bytes, pos: int, nl: int) -> tuple[tuple[int, int], int, str]:
         """Parse and check the status line ``buf[pos:nl]``; remember it if it is a common one."""
         m = STATUS_LINE_RE.fullmatch(buf, pos, nl)
-        major = buf[pos + 5] - 48
-        if m is None or (major != 1 and buf[pos + 5 : pos + 8] != b"0.9"):
+        # Index the line only once it matched: a short garbage line may end the buffer.
+        if m is None or (buf[pos + 5] != 0x31 and buf[pos + 5 : pos + 8] != b"0.9"):
             err = self._start_line_error(buf, pos, nl)
             assert err is not None
             assert err.position is not None
             err.position += self._origin
             raise err
-        version = (major, buf[pos + 7] - 48)
+        version = (buf[pos + 5] - 48, buf[pos + 7] - 48)
         status = (buf[pos + 9] - 48) * 100 + (buf[pos + 10] - 48) * 10 + buf[pos + 11] - 48
         reason = buf[pos + 13 : nl].decode("utf-8", "surrogateescape") if nl > pos + 13 else ""
         known = (version, status, reason)
