@@ -14,8 +14,10 @@ from httpwire_parser import (
     BadStatusLine,
     Data,
     EndOfMessage,
+    HttpParserError,
     InformationalResponse,
     LineTooLong,
+    RequestParser,
     Response,
     ResponseParser,
     TransferEncodingError,
@@ -215,3 +217,81 @@ def test_a_short_garbage_status_line_at_the_end_of_the_buffer(line: bytes) -> No
     with pytest.raises(BadStatusLine) as info:
         ResponseParser().feed(line + b"\r\n\r\n")
     assert info.value.__cause__ is None
+
+
+# -- large field sections: the faster pattern plus a translate agree with the small-section one --
+
+FILLER = b"".join(b"X-Filler-%02d: some value %02d\r\n" % (i, i) for i in range(12))
+PROBES = [
+    b"X-Ok: plain value",
+    b"X-Inner: a\tb  c",
+    b"X-Obs: caf\xc3\xa9 \xff\x80",
+    b"X-Tight:value",
+    b"X-Tab:\tvalue",
+    b"X-Trail: value \t",
+    b"X-Lead:   value",
+    b"X-Empty:",
+    b"X-Empty-Sp: ",
+    b"X-Nul: a\x00b",
+    b"X-Ctl: a\x1fb",
+    b"X-Del: a\x7fb",
+    b"X-Cr: a\rb",
+    b"X-Lf: a\nb",
+    b"X-End-Cr: ab\r",
+    b" obs-fold",
+    b"\tobs-fold",
+    b"X-Space : value",
+    b"X Space: value",
+    b"X-\xc3\xa9: value",
+    b"X(y): value",
+    b": no name",
+    b"no colon at all",
+    b"X-Colons: a: b: c",
+]
+
+
+def _outcome(section: bytes, probe_at: int) -> Any:
+    wire = b"HTTP/1.1 204 No Content\r\n" + section + b"\r\n"
+    try:
+        head = ResponseParser().feed(wire)[0]
+    except HttpParserError as exc:
+        return (type(exc), None if exc.position is None else exc.position - probe_at)
+    return (list(head.headers.items()), head.raw_headers)
+
+
+@pytest.mark.parametrize("probe", PROBES)
+def test_a_large_section_gives_what_a_small_one_gives(probe: bytes) -> None:
+    status_len = len(b"HTTP/1.1 204 No Content\r\n")
+    alone = _outcome(probe + b"\r\n", status_len)
+    first = _outcome(probe + b"\r\n" + FILLER, status_len)
+    last = _outcome(FILLER + probe + b"\r\n", status_len + len(FILLER))
+    assert len(FILLER) >= 256
+    if isinstance(alone[0], type):
+        assert first == alone
+        assert last == alone
+    else:
+        filler = ResponseParser().feed(b"HTTP/1.1 204 No Content\r\n" + FILLER + b"\r\n")[0]
+        fill_items, fill_raw = list(filler.headers.items()), filler.raw_headers
+        assert first == (alone[0] + fill_items, alone[1] + fill_raw)
+        assert last == (fill_items + alone[0], fill_raw + alone[1])
+
+
+def _request_outcome(section: bytes, probe_at: int) -> Any:
+    wire = b"GET / HTTP/1.1\r\nHost: a\r\n" + section + b"\r\n"
+    try:
+        head = RequestParser().feed(wire)[0]
+    except HttpParserError as exc:
+        return (type(exc), None if exc.position is None else exc.position - probe_at)
+    return (list(head.headers.items())[1:], head.raw_headers[1:])
+
+
+@pytest.mark.parametrize("probe", PROBES)
+def test_a_large_request_section_gives_what_a_small_one_gives(probe: bytes) -> None:
+    start = len(b"GET / HTTP/1.1\r\nHost: a\r\n")
+    alone = _request_outcome(probe + b"\r\n", start)
+    last = _request_outcome(FILLER + probe + b"\r\n", start + len(FILLER))
+    if isinstance(alone[0], type):
+        assert last == alone
+    else:
+        # Every valid probe is one field, the last one.
+        assert (last[0][-1:], last[1][-1:]) == alone

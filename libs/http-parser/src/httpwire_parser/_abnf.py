@@ -87,6 +87,13 @@ STR_CANONICAL_FIELD_LINE_RE = re.compile(
     r"(?m)^([" + TCHAR.decode("ascii") + r"]++): ([\x21-\x7e\x80-\U0010ffff]++"
     r"(?:[ \t]++[\x21-\x7e\x80-\U0010ffff]++)*+)(?:\r\n|\Z)"
 )
+#: The same lines for large sections, faster per byte: the value is taken up to the CR in one
+#: step (no per-character class test), so the caller must also check that the section's bytes
+#: are all field bytes apart from one CRLF per line (one ``translate``), and that there are as
+#: many matches as LFs. Matches are then exactly the lines, and the same as the pattern above.
+STR_FIELD_LINE_RE = re.compile(
+    r"(?m)^([" + TCHAR.decode("ascii") + r"]++): (?![ \t])([^\r]*+)(?<![ \t])\r\n"
+)
 #: A Content-Length field line (names are case-insensitive); group 1 is the raw value.
 CONTENT_LENGTH_LINE_RE = re.compile(
     rb"^content-length:([^\r\n]*)\r\n", re.IGNORECASE | re.MULTILINE

@@ -6,12 +6,19 @@ from collections import deque
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from ._abnf import STATUS_LINE_RE, STATUS_PREFIX_RE, STR_CANONICAL_FIELD_LINE_RE
+from ._abnf import (
+    FIELD_BYTES,
+    STATUS_LINE_RE,
+    STATUS_PREFIX_RE,
+    STR_CANONICAL_FIELD_LINE_RE,
+    STR_FIELD_LINE_RE,
+)
 from ._events import EMPTY_HEADERS, Data, EndOfMessage, Event, InformationalResponse, Response
 from ._headers import (
     CONNECTION,
     CONTENT_ENCODING,
     CONTENT_LENGTH,
+    SMALL_SECTION,
     TRANSFER_ENCODING,
     chunked_framing,
     connection_tokens,
@@ -39,6 +46,7 @@ _SIMPLE_CONNECTION = frozenset({"keep-alive", "close"})
 _STATUS_LINES: dict[bytes, tuple[tuple[int, int], int, str]] = {}
 _STATUS_LINES_MAX = 256
 _CANONICAL_FINDALL = STR_CANONICAL_FIELD_LINE_RE.findall
+_FIELD_LINES_FINDALL = STR_FIELD_LINE_RE.findall
 
 
 class ResponseParser(BaseParser):
@@ -115,14 +123,20 @@ class ResponseParser(BaseParser):
         if known is None:
             known = self._status_line(buf, pos, nl)
         version, status, reason = known
-        # parse_fields' first step, inlined: one findall over the decoded section.
-        text = buf[nl + 2 : end].decode("utf-8", "surrogateescape")
-        raw: list[tuple[str, str]] = _CANONICAL_FINDALL(text)
-        if (
-            len(raw) == text.count("\n") + 1
-            and len(raw) <= self._max_headers
-            and end - nl <= self._max_field_size + 2
-        ):
+        # parse_fields' first step (canonical_pairs), inlined: one findall over the section.
+        raw: list[tuple[str, str]]
+        if end - nl < SMALL_SECTION:
+            text = buf[nl + 2 : end].decode("utf-8", "surrogateescape")
+            raw = _CANONICAL_FINDALL(text)
+            usual = len(raw) == text.count("\n") + 1
+        else:
+            section = buf[nl + 2 : end + 2]
+            text = section.decode("utf-8", "surrogateescape")
+            raw = _FIELD_LINES_FINDALL(text)
+            usual = len(raw) == text.count("\n") and len(
+                section.translate(None, FIELD_BYTES)
+            ) == 2 * len(raw)
+        if usual and len(raw) <= self._max_headers and end - nl <= self._max_field_size + 2:
             headers = CIMultiDict(raw)
         else:
             headers, raw = parse_fields(
