@@ -340,7 +340,9 @@ class BaseParser:
 
     def _early_content_length(self, buf: bytes | bytearray, start: int, end: int) -> None:
         """Reject a bad or repeated Content-Length as soon as its line arrives (llhttp does too)."""
-        self._cl_seen = check_content_length_lines(buf, start, end, self._origin, self._cl_seen)
+        # Most parts of a section hold no Content-Length line: one search skips the regex scan.
+        if b"content-length:" in buf[start:end].lower():
+            self._cl_seen = check_content_length_lines(buf, start, end, self._origin, self._cl_seen)
 
     def _bad_start_line(self, message: str, position: int) -> HttpParserError:
         return BadStatusLine(message, position)

@@ -103,6 +103,8 @@ class ResponseParser(BaseParser):
         self._methods.append(method.upper())
 
     def _start_line_error(self, buf: bytes, start: int, end: int) -> HttpParserError | None:
+        if buf[start:end] in _STATUS_LINES:
+            return None  # checked when it was first seen
         m = STATUS_LINE_RE.fullmatch(buf, start, end)
         if m is None:
             pm = STATUS_PREFIX_RE.match(buf, start, end)
