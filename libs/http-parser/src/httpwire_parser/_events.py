@@ -47,12 +47,11 @@ def raw_fields(source: RawSource) -> RawFields:
     """
     if isinstance(source, tuple):
         return source
-    encode = str.encode
     try:
-        return tuple([(encode(name), encode(value)) for name, value in source])
+        return tuple([(name.encode(), value.encode()) for name, value in source])
     except UnicodeEncodeError:
         return tuple(
-            [(encode(name), encode(value, "utf-8", "surrogateescape")) for name, value in source]
+            [(name.encode(), value.encode("utf-8", "surrogateescape")) for name, value in source]
         )
 
 
@@ -103,9 +102,15 @@ class Response:
     def raw_headers(self) -> RawFields:
         """The fields as received, as ``(name, value)`` bytes pairs; built when first read."""
         raw = self._raw
-        if type(raw) is not tuple:
-            raw = self._raw = raw_fields(raw)
-        return raw
+        if isinstance(raw, tuple):
+            return raw
+        # raw_fields() inlined for its common case (a client may read this for every response).
+        try:
+            built = tuple([(name.encode(), value.encode()) for name, value in raw])
+        except UnicodeEncodeError:
+            built = raw_fields(raw)
+        self._raw = built
+        return built
 
 
 @dataclass(slots=True)

@@ -255,32 +255,40 @@ class BaseParser:
     # -- heads ---------------------------------------------------------------------------------
 
     def _read_head(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        # Loops over the messages that end in the buffer with nothing but a head and a body
+        # already consumed (pipelined responses), without going back to feed() for each.
         n = len(buf)
-        # RFC 9112 §2.2: empty lines before a message are ignored.
-        byte = buf[pos]
-        if byte == 13 or byte == 10:
-            while byte == 13 or byte == 10:
-                pos += 1
-                if pos == n:
-                    break
-                byte = buf[pos]
-            return pos
-        checked = self._checked
-        end = buf.find(b"\r\n\r\n", pos + checked - 2 if checked > 2 else pos)
-        if end < 0:
-            self._head_incomplete(buf, pos, n)
-            return -1
-        if checked:
-            # Left over from validating this head while it arrived (all three are set together).
-            self._checked = 0
-            self._lines = 0
-            self._cl_seen = False
-        nl = buf.find(b"\r\n", pos, end + 2)
-        if nl - pos > self._max_line_size:
-            raise LineTooLong(
-                f"start line longer than {self._max_line_size} bytes", self._origin + pos
-            )
-        return self._on_head(buf, pos, nl, end, events)
+        first = pos
+        while True:
+            # RFC 9112 §2.2: empty lines before a message are ignored.
+            byte = buf[pos]
+            if byte == 13 or byte == 10:
+                while byte == 13 or byte == 10:
+                    pos += 1
+                    if pos == n:
+                        break
+                    byte = buf[pos]
+                return pos
+            checked = self._checked
+            end = buf.find(b"\r\n\r\n", pos + checked - 2 if checked > 2 else pos)
+            if end < 0:
+                if pos != first:
+                    return pos  # feed() comes back here for the incomplete head
+                self._head_incomplete(buf, pos, n)
+                return -1
+            if checked:
+                # Left over from validating this head while it arrived (all three go together).
+                self._checked = 0
+                self._lines = 0
+                self._cl_seen = False
+            nl = buf.find(b"\r\n", pos, end + 2)
+            if nl - pos > self._max_line_size:
+                raise LineTooLong(
+                    f"start line longer than {self._max_line_size} bytes", self._origin + pos
+                )
+            pos = self._on_head(buf, pos, nl, end, events)
+            if pos >= n or self._state != HEAD:
+                return pos
 
     def _head_incomplete(self, buf: bytes | bytearray, start: int, n: int) -> None:
         """Validate what has arrived of a head (or trailer section) that is not complete yet."""

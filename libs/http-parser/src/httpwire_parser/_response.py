@@ -47,6 +47,7 @@ _STATUS_LINES: dict[bytes, tuple[tuple[int, int], int, str]] = {}
 _STATUS_LINES_MAX = 256
 _CANONICAL_FINDALL = STR_CANONICAL_FIELD_LINE_RE.findall
 _FIELD_LINES_FINDALL = STR_FIELD_LINE_RE.findall
+_new = object.__new__
 
 
 class ResponseParser(BaseParser):
@@ -191,9 +192,19 @@ class ResponseParser(BaseParser):
             self._state = HEAD if keep_alive else CLOSED
             return after
         if length is not None:
-            events.append(
-                Response(version, status, reason, proxy, keep_alive, False, False, length, raw)
-            )
+            # The most common head. This event and the two below are filled in directly,
+            # skipping the Python-level dataclass __init__ calls.
+            head = _new(Response)
+            head.version = version
+            head.status = status
+            head.reason = reason
+            head.headers = proxy
+            head.keep_alive = keep_alive
+            head.upgrade = False
+            head.chunked = False
+            head.content_length = length
+            head._raw = raw
+            events.append(head)
             self._keep_alive = keep_alive
             if not length:
                 events.append(EndOfMessage(EMPTY_HEADERS, ()))
@@ -210,7 +221,13 @@ class ResponseParser(BaseParser):
             body_end = after + length
             if body_end <= len(buf):
                 # The whole body is here: finish the message without a detour.
-                events += (Data(buf[after:body_end]), EndOfMessage(EMPTY_HEADERS, ()))
+                piece = _new(Data)
+                piece.data = buf[after:body_end]
+                piece.chunk_end = False
+                end_event = _new(EndOfMessage)
+                end_event.trailers = EMPTY_HEADERS
+                end_event._raw = ()
+                events += (piece, end_event)
                 self._state = HEAD if keep_alive else CLOSED
                 return body_end
             self._remaining = length
