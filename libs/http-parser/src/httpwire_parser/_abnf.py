@@ -82,10 +82,11 @@ FIELD_BLOCK_RE = re.compile(rb"(?:[" + TCHAR + rb"]+:[" + FIELD_CHAR + rb"]*\r\n
 #: One field line in the usual layout ("name: value", no whitespace around the value), anchored
 #: at a line start, capturing (name, value), over text decoded with surrogateescape (so any
 #: non-ASCII character stands for obs-text bytes). ``findall`` over a section yields one pair per
-#: line in that layout: as many pairs as lines means the section is valid and already split.
+#: line in that layout: as many pairs as lines means the section is valid and already split. The
+#: value is one visible character, then any field characters, and must not end in SP or HTAB.
 STR_CANONICAL_FIELD_LINE_RE = re.compile(
-    r"(?m)^([" + TCHAR.decode("ascii") + r"]++): ([\x21-\x7e\x80-\U0010ffff]++"
-    r"(?:[ \t]++[\x21-\x7e\x80-\U0010ffff]++)*+)(?:\r\n|\Z)"
+    r"(?m)^([" + TCHAR.decode("ascii") + r"]++): "
+    r"([\x21-\x7e\x80-\U0010ffff][\t\x20-\x7e\x80-\U0010ffff]*+(?<![ \t]))(?:\r\n|\Z)"
 )
 #: The same lines for large sections, faster per byte: the value is taken up to the CR in one
 #: step (no per-character class test), so the caller must also check that the section's bytes

@@ -120,9 +120,7 @@ class ResponseParser(BaseParser):
         return None
 
     def _on_head(self, buf: bytes, pos: int, nl: int, end: int, events: list[Event]) -> int:
-        origin = self._origin
-        line = buf[pos:nl]
-        known = _STATUS_LINES.get(line)
+        known = _STATUS_LINES.get(buf[pos:nl])
         if known is None:
             known = self._status_line(buf, pos, nl)
         version, status, reason = known
@@ -143,7 +141,7 @@ class ResponseParser(BaseParser):
             headers = CIMultiDict(raw)
         else:
             headers, raw = parse_fields(
-                buf, nl + 2, end + 2, origin, self._max_field_size, self._max_headers
+                buf, nl + 2, end + 2, self._origin, self._max_field_size, self._max_headers
             )
         after = end + 4
         if status < 200 and status != 101:
@@ -165,10 +163,11 @@ class ResponseParser(BaseParser):
         ):
             length = int(value)
         else:
-            length = content_length(cl_values, buf, nl + 2, end + 2, origin)
+            length = content_length(cl_values, buf, nl + 2, end + 2, self._origin)
         if te_values is not None and length is not None:
             raise TransferEncodingError(
-                "both Transfer-Encoding and Content-Length (RFC 9112 §6.3)", origin + nl + 2
+                "both Transfer-Encoding and Content-Length (RFC 9112 §6.3)",
+                self._origin + nl + 2,
             )
         connection = headers.getall(CONNECTION, None)
         if connection is None:
@@ -239,7 +238,7 @@ class ResponseParser(BaseParser):
                 chunked = True
             else:
                 codings = transfer_codings(te_values)
-                chunked = chunked_framing(codings, origin + nl + 2, request=False)
+                chunked = chunked_framing(codings, self._origin + nl + 2, request=False)
         if chunked:
             state = CHUNK_SIZE
             if version < (1, 1):
