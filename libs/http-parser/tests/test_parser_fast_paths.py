@@ -1,7 +1,8 @@
 """The shortcuts taken for speed give the same results as the general paths.
 
-Raw fields built on first read, the status-line cache, runs of same-size chunks and the chunked
-head going straight on to its body.
+Raw fields built on first read, the status-line cache, runs of same-size chunks, pipelined heads
+parsed in one reader call, events filled in directly and the chunked head going straight on to
+its body.
 """
 
 from __future__ import annotations
@@ -295,3 +296,40 @@ def test_a_large_request_section_gives_what_a_small_one_gives(probe: bytes) -> N
     else:
         # Every valid probe is one field, the last one.
         assert (last[0][-1:], last[1][-1:]) == alone
+
+
+PIPED = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-N: 1\r\n\r\nok"
+
+
+def test_pipelined_heads_in_one_buffer_then_an_incomplete_one() -> None:
+    parser = ResponseParser()
+    stream = PIPED * 3
+    cut = 2 * len(PIPED) + 20
+    first = parser.feed(stream[:cut])
+    assert [type(e) for e in first] == [Response, Data, EndOfMessage] * 2
+    assert parser.buffered == 20
+    second = parser.feed(stream[cut:])
+    assert [type(e) for e in second] == [Response, Data, EndOfMessage]
+    assert second[0].raw_headers == ((b"Content-Length", b"2"), (b"X-N", b"1"))
+    assert parser.buffered == 0
+
+
+def test_pipelined_heads_stop_at_a_bad_one_after_good_ones() -> None:
+    parser = ResponseParser()
+    with pytest.raises(BadStatusLine) as info:
+        parser.feed(PIPED * 2 + b"HTTP/1.1 2OO OK\r\n\r\n")
+    assert [type(e) for e in info.value.events] == [Response, Data, EndOfMessage] * 2
+    assert info.value.position == 2 * len(PIPED) + 10
+
+
+def test_pipelined_heads_with_empty_lines_between_them() -> None:
+    events = parse(PIPED + b"\r\n" + PIPED + b"\r\n\r\n" + PIPED)
+    assert [type(e) for e in events] == [Response, Data, EndOfMessage] * 3
+
+
+def test_responses_filled_in_directly_equal_ones_built_by_hand() -> None:
+    head, data, end = parse(PIPED)
+    pairs = [("Content-Length", "2"), ("X-N", "1")]
+    assert head == Response((1, 1), 200, "OK", head.headers, True, False, False, 2, pairs)
+    assert data == Data(b"ok")
+    assert end == EndOfMessage()
