@@ -40,7 +40,8 @@ from .exceptions import BadStatusLine, HttpParserError, TransferEncodingError
 
 __all__ = ["ResponseParser"]
 
-_SIMPLE_CONNECTION = frozenset({"keep-alive", "close"})
+#: The usual single Connection values, as sent, mapped to whether the connection persists.
+_SIMPLE_CONNECTION = {"keep-alive": True, "close": False, "Keep-Alive": True, "Close": False}
 #: Status lines seen so far (bounded), mapped to (version, status, reason): servers send a few
 #: lines over and over, so one dict lookup replaces the regex check and the decoding.
 _STATUS_LINES: dict[bytes, tuple[tuple[int, int], int, str]] = {}
@@ -172,8 +173,8 @@ class ResponseParser(BaseParser):
         connection = headers.getall(CONNECTION, None)
         if connection is None:
             keep_alive = version >= (1, 1)
-        elif len(connection) == 1 and (option := connection[0].lower()) in _SIMPLE_CONNECTION:
-            keep_alive = option == "keep-alive"
+        elif len(connection) == 1 and (simple := _SIMPLE_CONNECTION.get(connection[0])) is not None:
+            keep_alive = simple
         else:
             keep_alive = keep_alive_for(version, connection_tokens(connection))
         proxy = CIMultiDictProxy(headers)
