@@ -272,10 +272,13 @@ class BaseParser:
             checked = self._checked
             end = buf.find(b"\r\n\r\n", pos + checked - 2 if checked > 2 else pos)
             if end < 0:
-                if pos != first:
-                    return pos  # feed() comes back here for the incomplete head
                 self._head_incomplete(buf, pos, n)
-                return -1
+                if pos == first:
+                    return -1
+                # Heads were consumed before this incomplete one: keep it as feed() would.
+                self._pending = bytearray(memoryview(buf)[pos:])
+                self._origin += pos
+                return n
             if checked:
                 # Left over from validating this head while it arrived (all three go together).
                 self._checked = 0
