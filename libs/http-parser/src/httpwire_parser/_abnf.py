@@ -79,14 +79,15 @@ REQUEST_PREFIX_RE = re.compile(
 )
 #: A whole header (or trailer) section minus its final empty line: field lines, each with CRLF.
 FIELD_BLOCK_RE = re.compile(rb"(?:[" + TCHAR + rb"]+:[" + FIELD_CHAR + rb"]*\r\n)*")
-#: One field line in the usual layout ("name: value", no whitespace around the value), anchored
-#: at a line start, capturing (name, value), over text decoded with surrogateescape (so any
-#: non-ASCII character stands for obs-text bytes). ``findall`` over a section yields one pair per
-#: line in that layout: as many pairs as lines means the section is valid and already split. The
-#: value is one visible character, then any field characters, and must not end in SP or HTAB.
+#: One field line in the usual layout ("name: value", no whitespace around the value) with its
+#: CRLF, anchored at a line start, capturing (name, value), over text decoded with surrogateescape
+#: (so any non-ASCII character stands for obs-text bytes). ``findall`` over a section (its last
+#: CRLF included) yields one pair per line in that layout: as many pairs as LFs means the section
+#: is valid and already split. The value is one visible character, then any field characters,
+#: and must not end in SP or HTAB.
 STR_CANONICAL_FIELD_LINE_RE = re.compile(
     r"(?m)^([" + TCHAR.decode("ascii") + r"]++): "
-    r"([\x21-\x7e\x80-\U0010ffff][\t\x20-\x7e\x80-\U0010ffff]*+(?<![ \t]))(?:\r\n|\Z)"
+    r"([\x21-\x7e\x80-\U0010ffff][\t\x20-\x7e\x80-\U0010ffff]*+(?<![ \t]))\r\n"
 )
 #: The same lines for large sections, faster per byte: the value is taken up to the CR in one
 #: step (no per-character class test), so the caller must also check that the section's bytes

@@ -100,9 +100,9 @@ def canonical_pairs(buf: bytes, start: int, end: int) -> list[tuple[str, str]] |
     character itself (fewer calls); large ones the faster one plus a ``translate`` of the bytes.
     """
     if end - start < SMALL_SECTION:
-        text = buf[start : end - 2].decode("utf-8", "surrogateescape")
+        text = buf[start:end].decode("utf-8", "surrogateescape")
         pairs: list[tuple[str, str]] = STR_CANONICAL_FIELD_LINE_RE.findall(text)
-        return pairs if len(pairs) == text.count("\n") + 1 else None
+        return pairs if len(pairs) == text.count("\n") else None
     section = buf[start:end]
     text = section.decode("utf-8", "surrogateescape")
     pairs = STR_FIELD_LINE_RE.findall(text)

@@ -128,9 +128,9 @@ class ResponseParser(BaseParser):
         # parse_fields' first step (canonical_pairs), inlined: one findall over the section.
         raw: list[tuple[str, str]]
         if end - nl < SMALL_SECTION:
-            text = buf[nl + 2 : end].decode("utf-8", "surrogateescape")
+            text = buf[nl + 2 : end + 2].decode("utf-8", "surrogateescape")
             raw = _CANONICAL_FINDALL(text)
-            usual = len(raw) == text.count("\n") + 1
+            usual = len(raw) == text.count("\n")
         else:
             section = buf[nl + 2 : end + 2]
             text = section.decode("utf-8", "surrogateescape")
