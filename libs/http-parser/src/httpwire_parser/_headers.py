@@ -44,7 +44,7 @@ _VALUE = itemgetter(2)
 
 #: Field sections shorter than this are split by the pattern that checks each character; longer
 #: ones by the faster-per-byte one and a translate (which costs more per call).
-SMALL_SECTION = 256
+SMALL_SECTION = 1024
 
 #: Largest accepted Content-Length or chunk size: 2**63 - 1, as llhttp.
 MAX_LENGTH = (1 << 63) - 1
