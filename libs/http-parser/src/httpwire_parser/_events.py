@@ -55,6 +55,14 @@ def raw_fields(source: RawSource) -> RawFields:
         )
 
 
+def _kept_raw_fields(event: InformationalResponse | Request | EndOfMessage) -> RawFields:
+    """Build ``event``'s raw fields from its ``_raw`` source on first use, and keep them."""
+    raw = event._raw
+    if type(raw) is not tuple:
+        raw = event._raw = raw_fields(raw)
+    return raw
+
+
 @dataclass(slots=True)
 class InformationalResponse:
     """A 1xx interim response other than 101 (RFC 9110 §15.2); the final response follows."""
@@ -68,10 +76,7 @@ class InformationalResponse:
     @property
     def raw_headers(self) -> RawFields:
         """The fields as received, as ``(name, value)`` bytes pairs; built when first read."""
-        raw = self._raw
-        if type(raw) is not tuple:
-            raw = self._raw = raw_fields(raw)
-        return raw
+        return _kept_raw_fields(self)
 
 
 @dataclass(slots=True)
@@ -135,10 +140,7 @@ class Request:
     @property
     def raw_headers(self) -> RawFields:
         """The fields as received, as ``(name, value)`` bytes pairs; built when first read."""
-        raw = self._raw
-        if type(raw) is not tuple:
-            raw = self._raw = raw_fields(raw)
-        return raw
+        return _kept_raw_fields(self)
 
 
 @dataclass(slots=True)
@@ -166,10 +168,7 @@ class EndOfMessage:
     @property
     def raw_trailers(self) -> RawFields:
         """The trailer fields as received: ``(name, value)`` bytes pairs, built on first use."""
-        raw = self._raw
-        if type(raw) is not tuple:
-            raw = self._raw = raw_fields(raw)
-        return raw
+        return _kept_raw_fields(self)
 
 
 @dataclass(slots=True)
