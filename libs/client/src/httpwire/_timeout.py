@@ -1,0 +1,131 @@
+"""``ClientTimeout`` and the total-timeout context that bounds a request end to end."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from types import TracebackType
+
+__all__ = ["ClientTimeout"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ClientTimeout:
+    """Timeouts in seconds (``None``: no limit) for one request, as aiohttp defines them.
+
+    ``total`` bounds the whole exchange, reading the body included (:class:`asyncio.TimeoutError`);
+    ``connect`` getting a connection, pool wait included, and ``sock_connect`` opening one new
+    connection (both :class:`~httpwire.ConnectionTimeoutError`); ``sock_read`` the wait for each
+    piece of data from the server (:class:`~httpwire.SocketTimeoutError`). Timeouts above
+    ``ceil_threshold`` seconds are rounded up to a whole second so their timers share loop slots.
+    """
+
+    total: float | None = None
+    connect: float | None = None
+    sock_read: float | None = None
+    sock_connect: float | None = None
+    ceil_threshold: float = 5
+
+    def __post_init__(self) -> None:
+        for field in ("total", "connect", "sock_read", "sock_connect"):
+            value = getattr(self, field)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"ClientTimeout.{field} must be a number or None, got {value!r}")
+            if value < 0:
+                raise ValueError(f"ClientTimeout.{field} must not be negative, got {value!r}")
+
+
+#: The session default: five minutes for the whole request, 30 seconds to open a connection.
+DEFAULT_TIMEOUT = ClientTimeout(total=5 * 60, sock_connect=30)
+
+
+def ceil_deadline(loop: asyncio.AbstractEventLoop, delay: float, ceil_threshold: float) -> float:
+    """The loop time ``delay`` seconds from now, rounded up to a whole second past the threshold."""
+    when = loop.time() + delay
+    if delay > ceil_threshold:
+        when = float(int(when) + 1)
+    return when
+
+
+class TimerContext:
+    """The total deadline of one request: once it passes, the task waiting inside is cancelled
+    and gets :class:`asyncio.TimeoutError`; later waits fail at once.
+
+    Entered (``with timer:``) around each wait of the request path and of the body reads, so a
+    deadline costs one loop timer per request and nothing per wait.
+    """
+
+    __slots__ = ("_cancelling", "_handle", "_loop", "_tasks", "_timed_out")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._tasks: list[asyncio.Task[object]] = []
+        self._cancelling: list[int] = []
+        self._timed_out = False
+        self._handle: asyncio.TimerHandle | None = None
+
+    def start(self, when: float) -> None:
+        """Fire at loop time ``when``."""
+        self._handle = self._loop.call_at(when, self.timeout)
+
+    def cancel(self) -> None:
+        """The request finished in time: drop the timer."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    @property
+    def timed_out(self) -> bool:
+        """Whether the deadline has passed."""
+        return self._timed_out
+
+    def __enter__(self) -> TimerContext:
+        task = asyncio.current_task(loop=self._loop)
+        if task is None:
+            raise RuntimeError("Timeout context manager should be used inside a task")
+        if self._timed_out:
+            raise TimeoutError from None
+        self._tasks.append(task)
+        self._cancelling.append(task.cancelling())
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> bool | None:
+        task = self._tasks.pop()
+        before = self._cancelling.pop()
+        # Only our own cancellation becomes a timeout; an outer cancel() stays a cancel.
+        if exc_type is asyncio.CancelledError and self._timed_out and task.uncancel() <= before:
+            raise TimeoutError from exc_val
+        return None
+
+    def timeout(self) -> None:
+        """The deadline passed: cancel every task waiting inside the context."""
+        self._handle = None
+        self._timed_out = True
+        for task in set(self._tasks):
+            task.cancel()
+
+
+class _NoTimer:
+    """Stands in for a timer when the request has no total timeout."""
+
+    __slots__ = ()
+    timed_out = False
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def cancel(self) -> None:
+        """Nothing to cancel."""
+
+
+NO_TIMER = _NoTimer()
