@@ -105,9 +105,8 @@ class Payload(ABC):
     def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
         """The body as text (for logging and tests); streams that cannot tell raise TypeError."""
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # noqa: B027 - a no-op unless the body holds a resource
         """Release what the payload holds open (files); a no-op for in-memory bodies."""
-        return None
 
 
 class BytesPayload(Payload):
