@@ -250,7 +250,7 @@ def test_expiry_heap_stays_bounded_under_replacement(jar: CookieJar) -> None:
     for i in range(2000):
         store(jar, "http://example.com/", f"a={i}; Max-Age=1000")
     assert len(jar) == 1
-    assert len(jar._heap) <= 2 * len(jar) + 64
+    assert len(jar._store.heap) <= 2 * len(jar) + 64
 
 
 # -- order (§5.4) ------------------------------------------------------------------------

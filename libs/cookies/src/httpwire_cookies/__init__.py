@@ -9,7 +9,8 @@ import logging
 
 from ._abc import AbstractCookieJar, ClearCookiePredicate, LooseCookies
 from ._date import format_cookie_date, parse_cookie_date
-from ._jar import CookieJar, DummyCookieJar
+from ._dummy import DummyCookieJar
+from ._jar import CookieJar
 from ._match import (
     default_path,
     domain_match,

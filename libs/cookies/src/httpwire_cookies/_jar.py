@@ -1,17 +1,13 @@
-"""``CookieJar`` (RFC 6265 storage model, §5.3-§5.4) and ``DummyCookieJar``.
+"""``CookieJar``: aiohttp's jar API over a ``CookieStore``, with RFC 6265 §5.3's storage rules.
 
-House rules: every stored cookie is a ``_Cookie`` record, indexed domain → path → name, so a
-lookup only visits the request host's domain chain. A record is never mutated after insertion
-except for its access generation (used to evict the least recently used); replacing a cookie
-inserts a new record that inherits the old one's creation time and sequence number. Expiry uses
-a min-heap with lazy deletion (``_Cookie.alive``). The clock is injected (``clock=``) and read
-once per public call.
+House rules: the jar decides whether and how a cookie is stored (domain and path rules, public
+suffixes, IP hosts, Secure origins, sizes, limits) and the store (``_store.py``) keeps the records.
+The clock is injected (``clock=``) and read once per public call. Refused cookies are reported on
+the ``httpwire.cookies`` logger, never raised about, except for values the program itself passes.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import logging
 import os
 import time
@@ -24,14 +20,13 @@ from typing import Any, Final
 from yarl import URL
 
 from ._abc import _NO_URL, AbstractCookieJar, ClearCookiePredicate, LooseCookies
-from ._date import format_cookie_date, parse_cookie_date
+from ._date import parse_cookie_date
 from ._match import (
     default_path,
     domain_match,
     is_ip_address,
     is_loopback_host,
     is_single_label_domain,
-    path_match,
 )
 from ._parse import (
     _SAME_SITE,
@@ -40,10 +35,12 @@ from ._parse import (
     parse_set_cookie,
     unquote_cookie_value,
 )
+from ._record import CookieRecord
 from ._storage import SavedCookie, read_jar_file, write_jar_file
+from ._store import CookieStore
 from .exceptions import InvalidCookieError, InvalidCookieURLError
 
-__all__ = ["CookieJar", "DummyCookieJar"]
+__all__ = ["CookieJar"]
 
 # Refused cookies are reported here at DEBUG level, so "why was my cookie dropped?" has an answer.
 _logger = logging.getLogger("httpwire.cookies")
@@ -57,114 +54,6 @@ _BAD_NAME_CHARS: Final = frozenset("=;, \t\x7f") | frozenset(map(chr, range(32))
 _CONTROL_CHARS: Final = frozenset("\x7f") | frozenset(map(chr, range(32))) - {"\t"}
 # What a stored value may never contain: it would split or end the Cookie header.
 _UNSENDABLE: Final = _CONTROL_CHARS | {";"}
-_ORDER: Final = attrgetter("order")
-# Heap entries at most this multiple of the live cookies (plus slack) before compaction.
-_HEAP_SLACK: Final = 64
-# Hosts whose domain chain is remembered (the cache is emptied when it fills up).
-_CHAIN_CACHE_SIZE: Final = 256
-
-
-class _Cookie:
-    """One stored cookie (RFC 6265 §5.3 fields) plus what the jar needs to send it quickly."""
-
-    __slots__ = (
-        "access",
-        "alive",
-        "coded_value",
-        "creation",
-        "domain",
-        "expires",
-        "host_only",
-        "http_only",
-        "morsel",
-        "name",
-        "order",
-        "path",
-        "same_site",
-        "secure",
-        "send",
-        "seq",
-        "value",
-    )
-
-    def __init__(
-        self,
-        name: str,
-        value: str,
-        coded_value: str,
-        send: str,
-        domain: str,
-        path: str,
-        host_only: bool,
-        secure: bool,
-        http_only: bool,
-        same_site: str | None,
-        expires: float | None,
-        creation: float,
-        seq: int,
-    ) -> None:
-        self.name = name
-        self.value = value
-        self.coded_value = coded_value
-        self.send = send
-        self.domain = domain
-        self.path = path
-        self.host_only = host_only
-        self.secure = secure
-        self.http_only = http_only
-        self.same_site = same_site
-        self.expires = expires
-        self.creation = creation
-        self.seq = seq
-        # §5.4 step 2: longer paths first, then earlier creation.
-        self.order = seq - (len(path) << 64)
-        self.access = 0
-        self.alive = True
-        self.morsel: Morsel[str] | None = None
-
-    def send_morsel(self) -> Morsel[str]:
-        """The bare Morsel ``filter_cookies`` returns (name, value and the value to send)."""
-        morsel = self.morsel
-        if morsel is None:
-            morsel = Morsel()
-            morsel.__setstate__(  # type: ignore[attr-defined]
-                {"key": self.name, "value": self.value, "coded_value": self.send}
-            )
-            self.morsel = morsel
-        return morsel
-
-    def full_morsel(self) -> Morsel[str]:
-        """A new Morsel with every attribute, for iteration and ``clear`` predicates."""
-        morsel: Morsel[str] = Morsel()
-        morsel.__setstate__(  # type: ignore[attr-defined]
-            {"key": self.name, "value": self.value, "coded_value": self.coded_value}
-        )
-        morsel["domain"] = self.domain
-        morsel["path"] = self.path
-        if self.expires is not None:
-            morsel["expires"] = format_cookie_date(self.expires)
-        if self.secure:
-            morsel["secure"] = True
-        if self.http_only:
-            morsel["httponly"] = True
-        if self.same_site is not None:
-            morsel["samesite"] = self.same_site
-        return morsel
-
-    def saved(self) -> SavedCookie:
-        return SavedCookie(
-            name=self.name,
-            value=self.value,
-            coded_value=self.coded_value,
-            domain=self.domain,
-            path=self.path,
-            host_only=self.host_only,
-            secure=self.secure,
-            http_only=self.http_only,
-            same_site=self.same_site,
-            expires=self.expires,
-            creation=self.creation,
-        )
 
 
 def _as_url(url: URL | str) -> URL:
@@ -207,22 +96,14 @@ class CookieJar(AbstractCookieJar):
 
     __slots__ = (
         "__weakref__",
-        "_access",
-        "_chains",
         "_clock",
-        "_count",
-        "_domain_counts",
-        "_heap",
-        "_index",
         "_is_public_suffix",
         "_max_cookie_size",
         "_max_cookies",
         "_max_per_domain",
         "_quote_cookie",
-        "_secure_names",
         "_secure_origins",
-        "_seq",
-        "_ticket",
+        "_store",
         "_treat_as_secure_origin",
         "_unsafe",
     )
@@ -258,18 +139,7 @@ class CookieJar(AbstractCookieJar):
         self._max_cookies = max_cookies
         self._max_cookie_size = max_cookie_size
         self._is_public_suffix = is_public_suffix
-        self._index: dict[str, dict[str, dict[str, _Cookie]]] = {}
-        self._domain_counts: dict[str, int] = {}
-        self._count = 0
-        # How many Secure cookies each name has: the RFC 6265bis shadowing check runs only
-        # for names listed here.
-        self._secure_names: dict[str, int] = {}
-        self._heap: list[tuple[float, int, _Cookie]] = []
-        self._seq = itertools.count()
-        # Unique heap tie-breaker: a replacement keeps its predecessor's sequence number.
-        self._ticket = itertools.count()
-        self._access = 0
-        self._chains: dict[str, tuple[str, ...]] = {}
+        self._store = CookieStore(unsafe=unsafe)
 
     def __repr__(self) -> str:
         return f"<CookieJar {len(self)} cookies unsafe={self._unsafe}>"
@@ -294,9 +164,9 @@ class CookieJar(AbstractCookieJar):
     @property
     def cookies(self) -> MappingProxyType[tuple[str, str], BaseCookie[str]]:
         """A read-only snapshot of the cookies keyed by (domain, path), as Morsels."""
-        self._expire(self._clock())
+        self._store.expire(self._clock())
         view: dict[tuple[str, str], BaseCookie[str]] = {}
-        for domain, buckets in self._index.items():
+        for domain, buckets in self._store.index.items():
             for path, bucket in buckets.items():
                 cookie: BaseCookie[str] = SimpleCookie()
                 for record in bucket.values():
@@ -307,87 +177,38 @@ class CookieJar(AbstractCookieJar):
     @property
     def host_only_cookies(self) -> frozenset[tuple[str, str, str]]:
         """The (domain, path, name) of every host-only cookie."""
-        return frozenset((c.domain, c.path, c.name) for c in self._records() if c.host_only)
+        return frozenset((c.domain, c.path, c.name) for c in self._store.records() if c.host_only)
 
     # -- size, iteration, removal ------------------------------------------------------------
 
     def __len__(self) -> int:
-        self._expire(self._clock())
-        return self._count
+        self._store.expire(self._clock())
+        return self._store.count
 
     def __iter__(self) -> Iterator[Morsel[str]]:
         """Every live cookie as a new ``Morsel`` with its attributes, in creation order."""
-        self._expire(self._clock())
-        for record in sorted(self._records(), key=attrgetter("seq")):
+        self._store.expire(self._clock())
+        for record in sorted(self._store.records(), key=attrgetter("seq")):
             yield record.full_morsel()
-
-    def _records(self) -> Iterator[_Cookie]:
-        for buckets in self._index.values():
-            for bucket in buckets.values():
-                yield from bucket.values()
 
     def clear(self, predicate: ClearCookiePredicate | None = None) -> None:
         """Remove every cookie, or those for which ``predicate(morsel)`` returns true."""
+        store = self._store
         if predicate is None:
-            for record in self._records():
-                record.alive = False
-            self._index.clear()
-            self._domain_counts.clear()
-            self._heap.clear()
-            self._secure_names.clear()
-            self._count = 0
+            store.clear()
             return
-        self._expire(self._clock())
-        doomed = [record for record in self._records() if predicate(record.full_morsel())]
+        store.expire(self._clock())
+        doomed = [record for record in store.records() if predicate(record.full_morsel())]
         for record in doomed:
-            self._remove(record)
+            store.remove(record)
 
     def clear_domain(self, domain: str) -> None:
         """Remove the cookies of ``domain`` and of all its subdomains."""
         domain = domain.lower().lstrip(".")
-        doomed = [r for r in self._records() if domain_match(r.domain, domain)]
+        store = self._store
+        doomed = [r for r in store.records() if domain_match(r.domain, domain)]
         for record in doomed:
-            self._remove(record)
-
-    def _remove(self, record: _Cookie) -> None:
-        buckets = self._index[record.domain]
-        bucket = buckets[record.path]
-        del bucket[record.name]
-        if not bucket:
-            del buckets[record.path]
-            if not buckets:
-                del self._index[record.domain]
-        record.alive = False
-        self._count -= 1
-        if record.secure:
-            self._forget_secure(record.name)
-        remaining = self._domain_counts[record.domain] - 1
-        if remaining:
-            self._domain_counts[record.domain] = remaining
-        else:
-            del self._domain_counts[record.domain]
-
-    def _forget_secure(self, name: str) -> None:
-        remaining = self._secure_names[name] - 1
-        if remaining:
-            self._secure_names[name] = remaining
-        else:
-            del self._secure_names[name]
-
-    def _expire(self, now: float) -> None:
-        heap = self._heap
-        if heap and heap[0][0] <= now:
-            while heap and heap[0][0] <= now:
-                record = heapq.heappop(heap)[2]
-                if record.alive:
-                    self._remove(record)
-
-    def _evict(self, records: list[_Cookie], excess: int) -> None:
-        """Remove ``excess`` records, least recently used (then oldest) first."""
-        records.sort(key=attrgetter("access", "seq"))
-        _logger.debug("evicting %d least recently used cookie(s) over the limit", excess)
-        for record in records[:excess]:
-            self._remove(record)
+            store.remove(record)
 
     # -- storing (RFC 6265 §5.3) -----------------------------------------------------------
 
@@ -400,7 +221,8 @@ class CookieJar(AbstractCookieJar):
         request_path: str,
         secure_origin: bool,
         now: float,
-    ) -> None:
+    ) -> CookieRecord | None:
+        """Store one cookie by §5.3's rules; the stored record, or None when none was kept."""
         name = parsed.name
         size = len(name) + len(coded_value)
         if size > self._max_cookie_size or (
@@ -410,14 +232,14 @@ class CookieJar(AbstractCookieJar):
             > self._max_cookie_size
         ):
             _logger.debug("cookie %r ignored: over %d octets", name, self._max_cookie_size)
-            return
+            return None
         domain = parsed.domain
         if domain:
             if not domain.isascii():
                 canonical = _canonical_domain(domain)
                 if canonical is None:
                     _logger.debug("cookie %r ignored: bad Domain %r", name, domain)
-                    return
+                    return None
                 domain = canonical
             if host is None:
                 host_only = False
@@ -425,13 +247,13 @@ class CookieJar(AbstractCookieJar):
                 # §5.3 step 5: a public suffix is only acceptable as the host itself.
                 if domain != host:
                     _logger.debug("cookie %r ignored: Domain %r is a public suffix", name, domain)
-                    return
+                    return None
                 host_only = True
             elif domain_match(host, domain):
                 host_only = False
             else:
                 _logger.debug("cookie %r ignored: Domain %r does not match %r", name, domain, host)
-                return
+                return None
         else:
             domain = "" if host is None else host
             host_only = host is not None
@@ -446,37 +268,23 @@ class CookieJar(AbstractCookieJar):
             expires = MAX_TIME
 
         secure = parsed.secure
+        store = self._store
         # RFC 6265bis §5.7 steps 13-14: plain HTTP may neither set a Secure cookie nor
         # replace or shadow one.
         if (
             not secure_origin
             and host is not None
-            and (
-                secure or (name in self._secure_names and self._shadows_secure(name, domain, path))
-            )
+            and (secure or store.shadows_secure(name, domain, path))
         ):
             _logger.debug("cookie %r ignored: Secure cookies need a secure origin", name)
-            return
+            return None
 
-        index = self._index
-        buckets = index.get(domain)
-        bucket: dict[str, _Cookie] | None = None
-        old = None
-        if buckets is not None:
-            bucket = buckets.get(path)
-            if bucket is not None:
-                old = bucket.get(name)
+        old = store.find(domain, path, name)
         if expires is not None and expires <= now:
             if old is not None:
-                self._remove(old)
-            return
-        if old is None:
-            seq = next(self._seq)
-            creation = now
-        else:
-            seq = old.seq
-            creation = old.creation
-        record = _Cookie(
+                store.remove(old)
+            return None
+        record = CookieRecord(
             name,
             value,
             coded_value,
@@ -488,86 +296,19 @@ class CookieJar(AbstractCookieJar):
             parsed.http_only,
             parsed.same_site,
             expires,
-            creation,
-            seq,
+            now if old is None else old.creation,
+            next(store.seq) if old is None else old.seq,
         )
-        if old is not None and bucket is not None:
-            old.alive = False
-            record.access = self._access
-            if old.secure:
-                self._forget_secure(name)
-            if secure:
-                self._secure_names[name] = self._secure_names.get(name, 0) + 1
-            bucket[name] = record  # Keeps the old key position in the bucket.
+        if old is not None:
+            store.replace(old, record)
         else:
-            if buckets is None:
-                buckets = index[domain] = {}
-            if bucket is None:
-                bucket = buckets[path] = {}
-            bucket[name] = record
-            self._count += 1
-            record.access = self._access
-            if secure:
-                self._secure_names[name] = self._secure_names.get(name, 0) + 1
-            self._domain_counts[domain] = count = self._domain_counts.get(domain, 0) + 1
-            if count > self._max_per_domain:
-                self._make_room_in(domain, record, now)
-            if self._count > self._max_cookies:
-                self._make_room(record, now)
+            if store.add(record) > self._max_per_domain:
+                store.make_room_in(domain, record, now, self._max_per_domain)
+            if store.count > self._max_cookies:
+                store.make_room(record, now, self._max_cookies)
         if expires is not None:
-            heap = self._heap
-            heapq.heappush(heap, (expires, next(self._ticket), record))
-            if len(heap) > 2 * self._count + _HEAP_SLACK:
-                self._heap = [entry for entry in heap if entry[2].alive]
-                heapq.heapify(self._heap)
-
-    def _shadows_secure(self, name: str, domain: str, path: str) -> bool:
-        for record in self._records():
-            if (
-                record.secure
-                and record.name == name
-                and (domain_match(record.domain, domain) or domain_match(domain, record.domain))
-                and path_match(path, record.path)
-            ):
-                return True
-        return False
-
-    def _make_room_in(self, domain: str, keep: _Cookie, now: float) -> None:
-        self._expire(now)
-        excess = self._domain_counts.get(domain, 0) - self._max_per_domain
-        if excess > 0:
-            buckets = self._index[domain]
-            candidates = [
-                r for bucket in buckets.values() for r in bucket.values() if r is not keep
-            ]
-            self._evict(candidates, excess)
-
-    def _make_room(self, keep: _Cookie, now: float) -> None:
-        self._expire(now)
-        excess = self._count - self._max_cookies
-        if excess > 0:
-            # Evict a tenth more than needed so a full jar does not scan on every insertion.
-            excess += self._max_cookies // 10
-            self._evict([r for r in self._records() if r is not keep], excess)
-
-    def _domain_chain(self, host: str) -> tuple[str, ...]:
-        """The index keys a request to ``host`` may find cookies under, shared ones last."""
-        if not host:
-            chain: tuple[str, ...] = ("",)
-        elif is_ip_address(host):
-            chain = (host, "") if self._unsafe else ("",)
-        else:
-            labels = [host]
-            dot = host.find(".")
-            while 0 <= dot < len(host) - 1:
-                labels.append(host[dot + 1 :])
-                dot = host.find(".", dot + 1)
-            labels.append("")
-            chain = tuple(labels)
-        if len(self._chains) >= _CHAIN_CACHE_SIZE:
-            self._chains.clear()
-        self._chains[host] = chain
-        return chain
+            store.schedule(record, expires)
+        return record
 
     def _response_origin_secure(self, url: URL, host: str | None) -> bool | None:
         """Whether cookies from ``url`` count as set by a secure origin; None: refuse them all.
@@ -697,49 +438,21 @@ class CookieJar(AbstractCookieJar):
 
     # -- sending (RFC 6265 §5.4) -----------------------------------------------------------
 
-    def _select(self, request_url: URL | str) -> list[_Cookie]:
+    def _select(self, request_url: URL | str) -> list[CookieRecord]:
         """The cookies to send to a URL in §5.4 order (duplicates of a name included)."""
         url = request_url if type(request_url) is URL else _as_url(request_url)
-        if not self._count:
+        store = self._store
+        if not store.count:
             return []
-        now = self._clock()
-        heap = self._heap
-        if heap and heap[0][0] <= now:
-            self._expire(now)
-        index = self._index
+        heap = store.heap
+        if heap:
+            now = self._clock()
+            if heap[0][0] <= now:
+                store.expire(now)
         host = url.raw_host or ""
-        path = url.raw_path or "/"
-        chain = self._chains.get(host)
-        if chain is None:
-            chain = self._domain_chain(host)
-        secure = None
-        self._access = access = self._access + 1
-        found: list[_Cookie] = []
-        groups = 0
-        for domain in chain:
-            buckets = index.get(domain)
-            if buckets is None:
-                continue
-            exact = domain == host
-            for cookie_path, bucket in buckets.items():
-                if path == cookie_path or (
-                    path.startswith(cookie_path)
-                    and (cookie_path[-1] == "/" or path[len(cookie_path)] == "/")
-                ):
-                    groups += 1
-                    for record in bucket.values():
-                        if record.host_only and not exact:
-                            continue
-                        if record.secure:
-                            if secure is None:
-                                secure = self._secure_request(url, host)
-                            if not secure:
-                                continue
-                        record.access = access
-                        found.append(record)
-        if groups > 1:
-            found.sort(key=_ORDER)
-        return found
+        # Whether the request is secure matters only when some Secure cookie is stored.
+        secure = bool(store.secure_names) and self._secure_request(url, host)
+        return store.select(host, url.raw_path or "/", secure)
 
     def filter_cookies(self, request_url: URL | str = _NO_URL) -> BaseCookie[str]:
         """The cookies to send to ``request_url`` as a ``SimpleCookie``, one per name.
@@ -776,8 +489,8 @@ class CookieJar(AbstractCookieJar):
 
     def save(self, file_path: str | os.PathLike[str]) -> None:
         """Write every live cookie to a JSON jar file (see the docs for its format)."""
-        self._expire(self._clock())
-        records = sorted(self._records(), key=attrgetter("seq"))
+        self._store.expire(self._clock())
+        records = sorted(self._store.records(), key=attrgetter("seq"))
         write_jar_file(file_path, [record.saved() for record in records])
 
     def load(self, file_path: str | os.PathLike[str]) -> None:
@@ -801,13 +514,7 @@ class CookieJar(AbstractCookieJar):
         )
         for item in saved:
             fresh._restore(item, now)
-        self.clear()
-        self._index = fresh._index
-        self._domain_counts = fresh._domain_counts
-        self._count = fresh._count
-        self._secure_names = fresh._secure_names
-        self._heap = fresh._heap
-        self._seq = fresh._seq
+        self._store.adopt(fresh._store)
 
     def _restore(self, item: SavedCookie, now: float) -> None:
         name, coded = item["name"], item["coded_value"]
@@ -835,63 +542,7 @@ class CookieJar(AbstractCookieJar):
         host = domain if domain else None
         if host is not None and not self._unsafe and is_ip_address(host):
             return
-        before = self._count
-        self._insert(parsed, coded, value, host, path, True, now)
+        record = self._insert(parsed, coded, value, host, path, True, now)
         creation = item["creation"]
-        if self._count > before and creation is not None:
-            self._index[domain][path][name].creation = creation
-
-
-class DummyCookieJar(AbstractCookieJar):
-    """A jar that stores nothing: for crawlers and proxies that must not keep cookies."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<DummyCookieJar>"
-
-    @property
-    def unsafe(self) -> bool:
-        """Always False: the dummy jar accepts nothing from anywhere."""
-        return False
-
-    @property
-    def quote_cookie(self) -> bool:
-        """Always True, the ``CookieJar`` default."""
-        return True
-
-    @property
-    def cookies(self) -> MappingProxyType[tuple[str, str], BaseCookie[str]]:
-        """Always empty."""
-        return MappingProxyType({})
-
-    @property
-    def host_only_cookies(self) -> frozenset[tuple[str, str, str]]:
-        """Always empty."""
-        return frozenset()
-
-    def __len__(self) -> int:
-        return 0
-
-    def __iter__(self) -> Iterator[Morsel[str]]:
-        return iter(())
-
-    def clear(self, predicate: ClearCookiePredicate | None = None) -> None:
-        """Nothing to remove."""
-
-    def clear_domain(self, domain: str) -> None:
-        """Nothing to remove."""
-
-    def update_cookies(self, cookies: LooseCookies, response_url: URL | str = _NO_URL) -> None:
-        """Ignore the cookies."""
-
-    def update_cookies_from_headers(self, headers: Sequence[str], response_url: URL | str) -> None:
-        """Ignore the fields without parsing them."""
-
-    def filter_cookies(self, request_url: URL | str = _NO_URL) -> BaseCookie[str]:
-        """An empty ``SimpleCookie``."""
-        return SimpleCookie()
-
-    def cookie_header(self, request_url: URL | str) -> str:
-        """Always empty."""
-        return ""
+        if record is not None and creation is not None:
+            record.creation = creation
