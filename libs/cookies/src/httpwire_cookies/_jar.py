@@ -33,11 +33,11 @@ from ._parse import (
     ParsedSetCookie,
     parse_max_age,
     parse_set_cookie,
-    unquote_cookie_value,
 )
 from ._record import CookieRecord
 from ._storage import SavedCookie, read_jar_file, write_jar_file
 from ._store import CookieStore
+from ._values import received_value, storable, wire_value
 from .exceptions import InvalidCookieError, InvalidCookieURLError
 
 __all__ = ["CookieJar"]
@@ -49,11 +49,8 @@ _logger = logging.getLogger("httpwire.cookies")
 MAX_TIME: Final = 253402300799.0
 _SECURE_SCHEMES: Final = frozenset({"https", "wss"})
 _SIMPLE_COOKIE: Final[SimpleCookie] = SimpleCookie()
-# Characters a program-supplied name may not contain; values may not contain CTLs either.
+# Characters a program-supplied name may not contain (the value rules are in ``_values.py``).
 _BAD_NAME_CHARS: Final = frozenset("=;, \t\x7f") | frozenset(map(chr, range(32)))
-_CONTROL_CHARS: Final = frozenset("\x7f") | frozenset(map(chr, range(32))) - {"\t"}
-# What a stored value may never contain: it would split or end the Cookie header.
-_UNSENDABLE: Final = _CONTROL_CHARS | {";"}
 
 
 def _as_url(url: URL | str) -> URL:
@@ -288,7 +285,7 @@ class CookieJar(AbstractCookieJar):
             name,
             value,
             coded_value,
-            coded_value if self._quote_cookie else value,
+            wire_value(value, coded_value, self._quote_cookie),
             domain,
             path,
             host_only,
@@ -351,17 +348,16 @@ class CookieJar(AbstractCookieJar):
             parsed = parse_set_cookie(header)
             if parsed is None:
                 _logger.debug("Set-Cookie field ignored by RFC 6265 §5.2: %.80r", header)
-            else:
-                value = parsed.value
-                insert(
-                    parsed,
-                    value,
-                    unquote_cookie_value(value) if value[:1] == '"' else value,
-                    host,
-                    request_path,
-                    secure_origin,
-                    now,
+                continue
+            coded_value = parsed.value
+            value = received_value(coded_value)
+            if value is None:
+                _logger.debug(
+                    "cookie %r ignored: its quoted value decodes to control characters",
+                    parsed.name,
                 )
+                continue
+            insert(parsed, coded_value, value, host, request_path, secure_origin, now)
 
     def update_cookies(self, cookies: LooseCookies, response_url: URL | str = _NO_URL) -> None:
         """Store cookies given as a mapping or (name, value) pairs, from ``response_url``.
@@ -402,11 +398,7 @@ class CookieJar(AbstractCookieJar):
             raise InvalidCookieError(f"invalid cookie name {name!r}")
         if not isinstance(plain, str) or not isinstance(coded, str):
             raise InvalidCookieError(f"cookie {name!r} has a non-string value")
-        if (
-            ";" in coded
-            or not _CONTROL_CHARS.isdisjoint(coded)
-            or (not self._quote_cookie and (";" in plain or not _CONTROL_CHARS.isdisjoint(plain)))
-        ):
+        if not storable(plain, coded):
             raise InvalidCookieError(
                 f"cookie {name!r} has a value that cannot be sent in a Cookie header"
             )
@@ -522,8 +514,7 @@ class CookieJar(AbstractCookieJar):
         if (
             not name
             or not _BAD_NAME_CHARS.isdisjoint(name.replace(" ", "").replace(",", ""))
-            or not _UNSENDABLE.isdisjoint(coded)
-            or not _UNSENDABLE.isdisjoint(value)
+            or not storable(value, coded)
         ):
             _logger.debug("saved cookie %r skipped: unusable name or value", name)
             return
