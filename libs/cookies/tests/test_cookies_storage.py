@@ -6,10 +6,13 @@ import json
 import os
 import pickle
 import stat
+import tempfile
 from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from yarl import URL
 
 from httpwire_cookies import (
@@ -288,3 +291,201 @@ def test_values_that_would_split_the_header_are_skipped(tmp_path: Path) -> None:
     jar = CookieJar(clock=lambda: NOW)
     jar.load(path)
     assert [m.key for m in jar] == ["ok"]
+
+
+# -- any file: a jar or CookieFileFormatError (issue 15, item 6) ---------------------------
+
+
+class _Raw(str):
+    """A JSON number token written as it is (``json.dumps`` cannot write these)."""
+
+
+_RAW_NUMBERS = st.sampled_from(
+    ["1" * 5000, "-" + "9" * 4400, "1" + "0" * 400, "1e400", "-1e400", "NaN", "Infinity", "-0.0"]
+).map(_Raw)
+
+
+def _to_json(value: object) -> str:
+    if isinstance(value, _Raw):
+        return str(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(k)}:{_to_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_to_json(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+    _RAW_NUMBERS,
+)
+_ANY_JSON = st.recursive(
+    _SCALARS,
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+# One draw in eight is damaged: a field replaced by any JSON, left out, or a huge number.
+_DAMAGED = st.sampled_from([False] * 7 + [True])
+_EXPIRES = _DAMAGED.flatmap(
+    lambda damaged: (
+        _RAW_NUMBERS if damaged else st.one_of(st.none(), st.floats(NOW - 10, NOW + 1e9))
+    )
+)
+_TEXTS = st.one_of(
+    st.sampled_from(["a", "b", "v", '"a b"', "a;b", "x\r\ny", '"b\\073 c"', " ", "", "é"]),
+    st.text(max_size=8),
+)
+_GOOD_FIELDS: dict[str, st.SearchStrategy[object]] = {
+    "name": st.sampled_from(["a", "b", "sid", "a b", ""]),
+    "value": _TEXTS,
+    "coded_value": _TEXTS,
+    "domain": st.sampled_from(
+        ["example.com", "www.example.com", "", "10.0.0.1", "EXAMPLE.com", "bücher.de", "com"]
+    ),
+    "path": st.sampled_from(["/", "/a", "", "relative", "/a;b"]),
+    "host_only": st.booleans(),
+    "secure": st.booleans(),
+    "http_only": st.booleans(),
+    "same_site": st.sampled_from([None, "Lax", "Strict", "None", "weird"]),
+    "expires": _EXPIRES,
+    "creation": _DAMAGED.flatmap(
+        lambda damaged: (
+            _RAW_NUMBERS
+            if damaged
+            else st.one_of(st.floats(-1e300, 1e300), st.integers(-(10**20), 10**20))
+        )
+    ),
+}
+_AIOHTTP_FIELDS: dict[str, st.SearchStrategy[object]] = {
+    "key": _GOOD_FIELDS["name"],
+    "value": _TEXTS,
+    "coded_value": _TEXTS,
+    "path": _GOOD_FIELDS["path"],
+    "domain": _GOOD_FIELDS["domain"],
+    "host_only": st.booleans(),
+    "secure": st.booleans(),
+    "httponly": st.booleans(),
+    "samesite": st.sampled_from(["", "Lax", "weird"]),
+    "expires_timestamp": _EXPIRES,
+}
+
+
+def _entries(fields: dict[str, st.SearchStrategy[object]]) -> st.SearchStrategy[dict[str, object]]:
+    """Entries with every field, mostly well typed, a few replaced by any JSON or left out."""
+
+    def damage(parts: tuple[dict[str, object], bool, str, object, bool]) -> dict[str, object]:
+        entry, damaged, field, replacement, drop = parts
+        if damaged:
+            if drop:
+                del entry[field]
+            else:
+                entry[field] = replacement
+        return entry
+
+    return st.tuples(
+        st.fixed_dictionaries(fields),
+        _DAMAGED,
+        st.sampled_from(sorted(fields)),
+        _ANY_JSON,
+        st.booleans(),
+    ).map(damage)
+
+
+_HTTPWIRE_DOCUMENT = st.fixed_dictionaries(
+    {
+        "format": _DAMAGED.flatmap(lambda damaged: _ANY_JSON if damaged else st.just(FORMAT_NAME)),
+        "version": _DAMAGED.flatmap(
+            lambda damaged: _ANY_JSON if damaged else st.just(FORMAT_VERSION)
+        ),
+        "cookies": _DAMAGED.flatmap(
+            lambda damaged: _ANY_JSON if damaged else st.lists(_entries(_GOOD_FIELDS), max_size=5)
+        ),
+    }
+)
+_AIOHTTP_DOCUMENT = st.dictionaries(
+    st.one_of(
+        st.sampled_from(["example.com|/", "|", "www.example.com|/x", "10.0.0.1|/"]), st.text()
+    ),
+    _DAMAGED.flatmap(
+        lambda damaged: (
+            _ANY_JSON
+            if damaged
+            else st.dictionaries(_GOOD_FIELDS["name"], _entries(_AIOHTTP_FIELDS), max_size=3)
+        )
+    ),
+    max_size=3,
+)
+_FUZZ_URLS = [URL(u) for u in ("https://www.example.com/a/b", "http://example.com/", "http://x/")]
+
+
+def _headers(jar: CookieJar) -> list[str]:
+    return [jar.cookie_header(url) for url in _FUZZ_URLS]
+
+
+def _check_any_file(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "jar.json"
+        path.write_bytes(data)
+        jar = make_jar()
+        before = _headers(jar)
+        try:
+            jar.load(path)
+        except CookieFileFormatError:
+            assert _headers(jar) == before
+            event("refused")
+            return
+        event(f"loaded {min(len(jar), 2)}+ cookies")
+        # Whatever was loaded is usable, and survives a save and a load unchanged.
+        loaded = _headers(jar)
+        assert not {"\r", "\n", "\x00"} & set("".join(loaded))
+        assert len(list(jar)) == len(jar) == sum(len(bucket) for bucket in jar.cookies.values())
+        for url in _FUZZ_URLS:
+            jar.filter_cookies(url)
+        jar.save(path)
+        again = CookieJar(clock=lambda: NOW)
+        again.load(path)
+        assert _headers(again) == loaded
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(_HTTPWIRE_DOCUMENT, _AIOHTTP_DOCUMENT, _ANY_JSON))
+def test_any_json_document_loads_or_raises_the_format_error(document: object) -> None:
+    _check_any_file(_to_json(document).encode("utf-8", "surrogatepass"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_load_or_raise_the_format_error(data: bytes) -> None:
+    _check_any_file(data)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1" * 5000,
+        '{"format": "httpwire-cookies", "version": %s, "cookies": []}' % ("1" * 5000),
+        json.dumps({"format": FORMAT_NAME, "version": 1, "cookies": [_valid_entry()]}).replace(
+            '"expires": null', '"expires": ' + "1" * 400
+        ),
+        json.dumps({"format": FORMAT_NAME, "version": 1, "cookies": [_valid_entry()]}).replace(
+            f'"creation": {NOW}', '"creation": ' + "1" * 5000
+        ),
+        json.dumps({"format": FORMAT_NAME, "version": 1, "cookies": [_valid_entry()]}).replace(
+            f'"creation": {NOW}', '"creation": 1e400'
+        ),
+        '{"example.com|/": {"a": {"key": "a", "value": "v", "coded_value": "v",'
+        ' "expires_timestamp": %s}}}' % ("1" * 400),
+    ],
+    ids=["bare", "version", "expires-400", "creation-5000", "creation-inf", "aiohttp-expires"],
+)
+def test_huge_numbers_raise_the_format_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "jar.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CookieFileFormatError):
+        CookieJar().load(path)

@@ -78,8 +78,15 @@ def _fail(file_path: str | os.PathLike[str], why: str) -> CookieFileFormatError:
     return CookieFileFormatError(f"{os.fspath(file_path)!r} is not a cookie jar file: {why}")
 
 
-def _finite_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+def _finite_number(value: object) -> float | None:
+    """``value`` as a finite float; None for anything else (an int too big for a float too)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _check_cookie(file_path: str | os.PathLike[str], index: int, item: Any) -> SavedCookie:
@@ -94,12 +101,13 @@ def _check_cookie(file_path: str | os.PathLike[str], index: int, item: Any) -> S
     same_site = item.get("same_site")
     if same_site is not None and not isinstance(same_site, str):
         raise _fail(file_path, f"cookie #{index} field 'same_site' must be a string or null")
-    expires = item.get("expires")
-    if expires is not None and not _finite_number(expires):
-        raise _fail(file_path, f"cookie #{index} field 'expires' must be a number or null")
-    creation = item.get("creation")
-    if not isinstance(creation, int | float) or not _finite_number(creation):
-        raise _fail(file_path, f"cookie #{index} field 'creation' must be a number")
+    raw_expires = item.get("expires")
+    expires = None if raw_expires is None else _finite_number(raw_expires)
+    if raw_expires is not None and expires is None:
+        raise _fail(file_path, f"cookie #{index} field 'expires' must be a finite number or null")
+    creation = _finite_number(item.get("creation"))
+    if creation is None:
+        raise _fail(file_path, f"cookie #{index} field 'creation' must be a finite number")
     return SavedCookie(
         name=item["name"],
         value=item["value"],
@@ -110,8 +118,8 @@ def _check_cookie(file_path: str | os.PathLike[str], index: int, item: Any) -> S
         secure=item["secure"],
         http_only=item["http_only"],
         same_site=same_site,
-        expires=None if expires is None else float(expires),
-        creation=float(creation),
+        expires=expires,
+        creation=creation,
     )
 
 
@@ -128,8 +136,13 @@ def read_jar_file(file_path: str | os.PathLike[str]) -> list[SavedCookie]:
         document = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise _fail(file_path, "it is not UTF-8 text") from None
-    except (json.JSONDecodeError, RecursionError):
+    except json.JSONDecodeError:
         raise _fail(file_path, "it is not JSON") from None
+    except RecursionError:
+        raise _fail(file_path, "it is not JSON (nested too deeply)") from None
+    except ValueError as exc:
+        # The JSON grammar holds, but Python refuses a value (an integer over 4300 digits).
+        raise _fail(file_path, f"it holds a JSON value Python cannot read ({exc})") from None
     if _looks_like_aiohttp(document):
         return _from_aiohttp(file_path, document)
     if (
@@ -166,13 +179,14 @@ def _from_aiohttp(file_path: str | os.PathLike[str], document: dict[str, Any]) -
                     raise _fail(file_path, f"{where} field {field!r} must be a string")
             path = entry.get("path") or key_path or "/"
             same_site = entry.get("samesite") or None
-            expires = entry.get("expires_timestamp")
+            raw_expires = entry.get("expires_timestamp")
+            expires = None if raw_expires is None else _finite_number(raw_expires)
             if not isinstance(path, str) or (
                 same_site is not None and not isinstance(same_site, str)
             ):
                 raise _fail(file_path, f"{where} has a non-string path or samesite")
-            if expires is not None and not _finite_number(expires):
-                raise _fail(file_path, f"{where} field 'expires_timestamp' must be a number")
+            if raw_expires is not None and expires is None:
+                raise _fail(file_path, f"{where} field 'expires_timestamp' must be a finite number")
             saved.append(
                 SavedCookie(
                     name=entry["key"] or name,
@@ -184,7 +198,7 @@ def _from_aiohttp(file_path: str | os.PathLike[str], document: dict[str, Any]) -
                     secure=bool(entry.get("secure")),
                     http_only=bool(entry.get("httponly")),
                     same_site=same_site,
-                    expires=None if expires is None else float(expires),
+                    expires=expires,
                     creation=None,
                 )
             )
