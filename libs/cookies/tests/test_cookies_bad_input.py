@@ -59,6 +59,9 @@ def test_many_cookies_are_bounded() -> None:
     jar = CookieJar(clock=lambda: NOW)
     fields = [f"c{i}=v" for i in range(1000)]
     jar.update_cookies_from_headers(fields, URL("http://example.com/"))
+    assert len(jar) == 50
+    for start in range(0, 1000, 50):
+        jar.update_cookies_from_headers(fields[start : start + 50], URL("http://example.com/"))
     assert len(jar) == 180
 
 

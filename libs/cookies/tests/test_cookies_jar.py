@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from http.cookies import Morsel, SimpleCookie
 
 import pytest
@@ -283,6 +284,104 @@ def test_same_name_cookies_are_all_sent_most_specific_first(jar: CookieJar) -> N
 
 
 # -- limits ----------------------------------------------------------------------------------
+
+_GOOD = [f"g{i:02d}=v" for i in range(60)]
+# (ten fields sent before the 60 good ones, response URL, what aiohttp 3.14.5 kept: cookies in
+# all and good ones among them, then what httpwire keeps when it differs). aiohttp counts every
+# field that parses into a cookie, before the domain checks; the good ones kept are the first.
+RESPONSE_CAP_CASES = [
+    ("no others", [], "https://www.example.com/", (50, 50), None),
+    (
+        "deletions",
+        [f"x{i}=v; Max-Age=0" for i in range(10)],
+        "https://www.example.com/",
+        (40, 40),
+        None,
+    ),
+    (
+        "wrong Domain",
+        [f"x{i}=v; Domain=other.com" for i in range(10)],
+        "https://www.example.com/",
+        (40, 40),
+        None,
+    ),
+    ("same name", ["dup=1"] * 10, "https://www.example.com/", (41, 40), None),
+    ("no '='", [f"x{i}" for i in range(10)], "https://www.example.com/", (50, 50), None),
+    ("empty", [""] * 10, "https://www.example.com/", (50, 50), None),
+    ("control character", ["x=a\x01"] * 10, "https://www.example.com/", (50, 50), None),
+    ("oversize", ["x=" + "y" * 5000] * 10, "https://www.example.com/", (50, 50), None),
+    ("decodes to CR LF", ['x="a\\015\\012"'] * 10, "https://www.example.com/", (50, 50), None),
+    # Deliberate differences: httpwire refuses these cookies, but they were taken and count.
+    (
+        "Secure over http",
+        [f"x{i}=v; Secure" for i in range(10)],
+        "http://www.example.com/",
+        (50, 40),
+        (40, 40),
+    ),
+    (
+        "public suffix",
+        [f"x{i}=v; Domain=com" for i in range(10)],
+        "https://www.example.com/",
+        (50, 40),
+        (40, 40),
+    ),
+    # aiohttp refuses names outside its allowlist before counting; RFC 6265 keeps them.
+    (
+        "space in name",
+        [f"x {i}=v" for i in range(10)],
+        "https://www.example.com/",
+        (50, 50),
+        (50, 40),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("before", "url", "aiohttp", "httpwire"),
+    [case[1:] for case in RESPONSE_CAP_CASES],
+    ids=[case[0] for case in RESPONSE_CAP_CASES],
+)
+def test_per_response_cap_counts_like_aiohttp(
+    clock: Clock,
+    before: list[str],
+    url: str,
+    aiohttp: tuple[int, int],
+    httpwire: tuple[int, int] | None,
+) -> None:
+    jar = CookieJar(clock=clock)
+    store(jar, url, *before, *_GOOD)
+    total, good = httpwire or aiohttp
+    assert len(jar) == total
+    assert sorted(m.key for m in jar if m.key.startswith("g")) == [f"g{i:02d}" for i in range(good)]
+
+
+def test_per_response_cap_is_configurable_and_logged(
+    clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    jar = CookieJar(clock=clock, max_cookies_per_response=3)
+    with caplog.at_level("WARNING", logger="httpwire.cookies"):
+        store(jar, "http://example.com/", "a=1", "b=2; Max-Age=0", "c=3", "d=4", "e=5")
+    assert header(jar, "http://example.com/") == "a=1; c=3"
+    assert caplog.record_tuples == [
+        (
+            "httpwire.cookies",
+            logging.WARNING,
+            "ignored 2 Set-Cookie field(s) from example.com over the 3-cookie response limit",
+        )
+    ]
+    store(jar, "http://example.com/", "d=4")
+    assert header(jar, "http://example.com/") == "a=1; c=3; d=4"
+
+
+def test_per_response_cap_leaves_update_cookies_alone(jar: CookieJar) -> None:
+    jar.update_cookies({f"c{i}": "v" for i in range(60)}, URL("http://example.com/"))
+    assert len(jar) == 60
+
+
+def test_per_response_cap_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        CookieJar(max_cookies_per_response=0)
 
 
 def test_per_domain_limit_evicts_least_recently_used(clock: Clock) -> None:

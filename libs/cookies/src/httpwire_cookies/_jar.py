@@ -85,10 +85,11 @@ class CookieJar(AbstractCookieJar):
     program-supplied values that need it (values received from servers are always replayed as
     sent). ``treat_as_secure_origin`` lists origins that get Secure cookies over plain HTTP.
     httpwire extensions: ``clock`` (a ``time.time``-like function), the limits
-    ``max_cookies_per_domain``, ``max_cookies`` and ``max_cookie_size`` (name plus value, in
-    UTF-8 octets), and ``is_public_suffix`` (a function refusing Domain attributes such as
-    ``co.uk``; the default refuses single-label domains such as ``com``). ``loop`` is accepted
-    for aiohttp compatibility and ignored.
+    ``max_cookies_per_domain``, ``max_cookies``, ``max_cookie_size`` (name plus value, in UTF-8
+    octets) and ``max_cookies_per_response`` (Set-Cookie fields taken from one response, as
+    aiohttp 3.14 counts them), and ``is_public_suffix`` (a function refusing Domain attributes
+    such as ``co.uk``; the default refuses single-label domains such as ``com``). ``loop`` is
+    accepted for aiohttp compatibility and ignored.
     """
 
     __slots__ = (
@@ -98,6 +99,7 @@ class CookieJar(AbstractCookieJar):
         "_max_cookie_size",
         "_max_cookies",
         "_max_per_domain",
+        "_max_per_response",
         "_quote_cookie",
         "_secure_origins",
         "_store",
@@ -115,11 +117,12 @@ class CookieJar(AbstractCookieJar):
         max_cookies_per_domain: int = 180,
         max_cookies: int = 3000,
         max_cookie_size: int = 4096,
+        max_cookies_per_response: int = 50,
         is_public_suffix: Callable[[str], bool] = is_single_label_domain,
         loop: object = None,
     ) -> None:
         super().__init__(loop=loop)
-        if max_cookies_per_domain < 1 or max_cookies < 1 or max_cookie_size < 1:
+        if min(max_cookies_per_domain, max_cookies, max_cookie_size, max_cookies_per_response) < 1:
             raise ValueError("cookie limits must be positive")
         self._unsafe = unsafe
         self._quote_cookie = quote_cookie
@@ -135,6 +138,7 @@ class CookieJar(AbstractCookieJar):
         self._max_per_domain = max_cookies_per_domain
         self._max_cookies = max_cookies
         self._max_cookie_size = max_cookie_size
+        self._max_per_response = max_cookies_per_response
         self._is_public_suffix = is_public_suffix
         self._store = CookieStore(unsafe=unsafe)
 
@@ -221,14 +225,7 @@ class CookieJar(AbstractCookieJar):
     ) -> CookieRecord | None:
         """Store one cookie by §5.3's rules; the stored record, or None when none was kept."""
         name = parsed.name
-        size = len(name) + len(coded_value)
-        if size > self._max_cookie_size or (
-            not (name.isascii() and coded_value.isascii())
-            and len(name.encode("utf-8", "surrogatepass"))
-            + len(coded_value.encode("utf-8", "surrogatepass"))
-            > self._max_cookie_size
-        ):
-            _logger.debug("cookie %r ignored: over %d octets", name, self._max_cookie_size)
+        if self._oversize(name, coded_value):
             return None
         domain = parsed.domain
         if domain:
@@ -307,6 +304,19 @@ class CookieJar(AbstractCookieJar):
             store.schedule(record, expires)
         return record
 
+    def _oversize(self, name: str, coded_value: str) -> bool:
+        """Whether name plus value take more than ``max_cookie_size`` octets (logged if so)."""
+        limit = self._max_cookie_size
+        if len(name) + len(coded_value) <= limit and (
+            (name.isascii() and coded_value.isascii())
+            or len(name.encode("utf-8", "surrogatepass"))
+            + len(coded_value.encode("utf-8", "surrogatepass"))
+            <= limit
+        ):
+            return False
+        _logger.debug("cookie %r ignored: over %d octets", name, limit)
+        return True
+
     def _response_origin_secure(self, url: URL, host: str | None) -> bool | None:
         """Whether cookies from ``url`` count as set by a secure origin; None: refuse them all.
 
@@ -328,7 +338,10 @@ class CookieJar(AbstractCookieJar):
     def update_cookies_from_headers(self, headers: Sequence[str], response_url: URL | str) -> None:
         """Store the cookies of one response's raw ``Set-Cookie`` field values, in order.
 
-        Fields the RFC 6265 §5.2 algorithm rejects are ignored, never raised about.
+        Fields the RFC 6265 §5.2 algorithm rejects are ignored, never raised about. At most
+        ``max_cookies_per_response`` fields are taken: as in aiohttp 3.14, every field that
+        parses into a cookie counts (deletions and cookies the jar then refuses included), and
+        the fields after the last one taken are ignored.
         """
         if not headers:
             return
@@ -342,7 +355,16 @@ class CookieJar(AbstractCookieJar):
         now = self._clock()
         request_path = url.raw_path
         insert = self._insert
-        for header in headers:
+        room = self._max_per_response
+        for position, header in enumerate(headers):
+            if not room:
+                _logger.warning(
+                    "ignored %d Set-Cookie field(s) from %s over the %d-cookie response limit",
+                    len(headers) - position,
+                    host,
+                    self._max_per_response,
+                )
+                break
             if type(header) is not str:
                 raise TypeError(f"Set-Cookie values must be str, got {type(header).__name__}")
             parsed = parse_set_cookie(header)
@@ -350,6 +372,8 @@ class CookieJar(AbstractCookieJar):
                 _logger.debug("Set-Cookie field ignored by RFC 6265 §5.2: %.80r", header)
                 continue
             coded_value = parsed.value
+            if self._oversize(parsed.name, coded_value):
+                continue
             value = received_value(coded_value)
             if value is None:
                 _logger.debug(
@@ -357,6 +381,8 @@ class CookieJar(AbstractCookieJar):
                     parsed.name,
                 )
                 continue
+            # Counted like aiohttp: before the domain and the other §5.3 checks.
+            room -= 1
             insert(parsed, coded_value, value, host, request_path, secure_origin, now)
 
     def update_cookies(self, cookies: LooseCookies, response_url: URL | str = _NO_URL) -> None:
@@ -502,6 +528,7 @@ class CookieJar(AbstractCookieJar):
             max_cookies_per_domain=self._max_per_domain,
             max_cookies=self._max_cookies,
             max_cookie_size=self._max_cookie_size,
+            max_cookies_per_response=self._max_per_response,
             is_public_suffix=self._is_public_suffix,
         )
         for item in saved:
