@@ -278,6 +278,20 @@ class CookieJar(AbstractCookieJar):
             if old is not None:
                 store.remove(old)
             return None
+        if old is None:
+            if store.domain_counts.get(domain, 0) >= self._max_per_domain and not (
+                store.make_room_in(domain, secure, now, self._max_per_domain)
+            ):
+                _logger.warning(
+                    "cookie %r for %s ignored: the domain holds %d Secure cookies, which only"
+                    " a Secure cookie may evict",
+                    name,
+                    domain,
+                    self._max_per_domain,
+                )
+                return None
+            if store.count >= self._max_cookies:
+                store.make_room(now, self._max_cookies)
         record = CookieRecord(
             name,
             value,
@@ -293,13 +307,10 @@ class CookieJar(AbstractCookieJar):
             now if old is None else old.creation,
             next(store.seq) if old is None else old.seq,
         )
-        if old is not None:
-            store.replace(old, record)
+        if old is None:
+            store.add(record)
         else:
-            if store.add(record) > self._max_per_domain:
-                store.make_room_in(domain, record, now, self._max_per_domain)
-            if store.count > self._max_cookies:
-                store.make_room(record, now, self._max_cookies)
+            store.replace(old, record)
         if expires is not None:
             store.schedule(record, expires)
         return record

@@ -5,6 +5,12 @@ domain chain. The store keeps the counts the limits need (per domain and in tota
 Secure cookies per name (the shadowing check runs only for names listed there) and a min-heap of
 expiry times with lazy deletion (``CookieRecord.alive``). It decides nothing about whether a
 cookie may be stored: that is the jar's job (``_jar.py``).
+
+Recency, as in aiohttp 3.14 (after Firefox): every stored cookie, a replacement or an identical
+re-set included, gets a generation of its own; the cookies sent together for one request share
+one. Room for a new cookie is made before it is stored: expired cookies go first, then the least
+recently used; when a domain is full its non-Secure cookies go before its Secure ones, and a new
+non-Secure cookie is dropped rather than evict a Secure one. Evictions are logged at WARNING.
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ __all__: list[str] = []
 _logger = logging.getLogger("httpwire.cookies")
 
 _ORDER: Final = attrgetter("order")
+_RECENCY: Final = attrgetter("access", "seq")
+# Evicted cookies named in a log line, at most.
+_LOGGED_NAMES: Final = 5
 # Heap entries at most this multiple of the live cookies (plus slack) before compaction.
 _HEAP_SLACK: Final = 64
 # Hosts whose domain chain is remembered (the cache is emptied when it fills up).
@@ -82,8 +91,8 @@ class CookieStore:
 
     # -- changes ---------------------------------------------------------------------------
 
-    def add(self, record: CookieRecord) -> int:
-        """Store a record with a new identity; return its domain's new cookie count."""
+    def add(self, record: CookieRecord) -> None:
+        """Store a record with a new identity, as just used."""
         buckets = self.index.get(record.domain)
         if buckets is None:
             buckets = self.index[record.domain] = {}
@@ -92,16 +101,15 @@ class CookieStore:
             bucket = buckets[record.path] = {}
         bucket[record.name] = record
         self.count += 1
-        record.access = self.access
+        self.access = record.access = self.access + 1
         if record.secure:
             self.secure_names[record.name] = self.secure_names.get(record.name, 0) + 1
-        self.domain_counts[record.domain] = count = self.domain_counts.get(record.domain, 0) + 1
-        return count
+        self.domain_counts[record.domain] = self.domain_counts.get(record.domain, 0) + 1
 
     def replace(self, old: CookieRecord, record: CookieRecord) -> None:
-        """Put ``record`` in the place of ``old``, which has the same identity."""
+        """Put ``record`` in the place of ``old`` (same identity), as just used."""
         old.alive = False
-        record.access = self.access
+        self.access = record.access = self.access + 1
         if old.secure:
             self._forget_secure(old.name)
         if record.secure:
@@ -182,32 +190,54 @@ class CookieStore:
 
     # -- limits ----------------------------------------------------------------------------
 
-    def _evict(self, records: list[CookieRecord], excess: int) -> None:
-        """Remove ``excess`` records, least recently used (then oldest) first."""
-        records.sort(key=attrgetter("access", "seq"))
-        _logger.debug("evicting %d least recently used cookie(s) over the limit", excess)
-        for record in records[:excess]:
+    def _evict(self, candidates: list[CookieRecord], excess: int) -> list[CookieRecord]:
+        """Remove the ``excess`` least recently used of ``candidates`` (oldest first on ties)."""
+        candidates.sort(key=_RECENCY)
+        evicted = candidates[:excess]
+        for record in evicted:
             self.remove(record)
+        return evicted
 
-    def make_room_in(self, domain: str, keep: CookieRecord, now: float, limit: int) -> None:
-        """Bring ``domain`` back to ``limit`` cookies, never evicting ``keep``."""
-        self.expire(now)
-        excess = self.domain_counts.get(domain, 0) - limit
-        if excess > 0:
-            buckets = self.index[domain]
-            candidates = [
-                r for bucket in buckets.values() for r in bucket.values() if r is not keep
-            ]
-            self._evict(candidates, excess)
+    def make_room_in(self, domain: str, secure: bool, now: float, limit: int) -> bool:
+        """Make room in ``domain`` for one more cookie under ``limit``; False: drop the new one.
 
-    def make_room(self, keep: CookieRecord, now: float, limit: int) -> None:
-        """Bring the whole store back under ``limit`` cookies, never evicting ``keep``."""
+        ``secure`` tells whether the new cookie is Secure: only a Secure cookie may evict a
+        Secure one, so a new non-Secure cookie is dropped when the domain holds only Secure
+        cookies.
+        """
         self.expire(now)
-        excess = self.count - limit
+        excess = self.domain_counts.get(domain, 0) - limit + 1
+        if excess <= 0:
+            return True
+        records = [r for bucket in self.index[domain].values() for r in bucket.values()]
+        candidates = [r for r in records if not r.secure]
+        if not candidates:
+            if not secure:
+                return False
+            candidates = records
+        evicted = self._evict(candidates, excess)
+        _logger.warning(
+            "evicted %d cookie(s) for %s over the %d-cookie domain limit: %s",
+            len(evicted),
+            domain,
+            limit,
+            _names(evicted),
+        )
+        return True
+
+    def make_room(self, now: float, limit: int) -> None:
+        """Make room for one more cookie under ``limit`` in the whole store."""
+        self.expire(now)
+        excess = self.count - limit + 1
         if excess > 0:
             # Evict a tenth more than needed so a full jar does not scan on every insertion.
-            excess += limit // 10
-            self._evict([r for r in self.records() if r is not keep], excess)
+            evicted = self._evict(list(self.records()), excess + limit // 10)
+            _logger.warning(
+                "evicted %d cookie(s) over the %d-cookie limit of the jar: %s",
+                len(evicted),
+                limit,
+                _names(evicted),
+            )
 
     # -- sending (RFC 6265 §5.4) -----------------------------------------------------------
 
@@ -265,3 +295,10 @@ class CookieStore:
         if groups > 1:
             found.sort(key=_ORDER)
         return found
+
+
+def _names(records: list[CookieRecord]) -> str:
+    """The first few (domain, path, name) of ``records`` for a log line."""
+    shown = ", ".join(f"{r.name!r} ({r.domain}{r.path})" for r in records[:_LOGGED_NAMES])
+    more = len(records) - _LOGGED_NAMES
+    return f"{shown} and {more} more" if more > 0 else shown
