@@ -600,19 +600,91 @@ def test_trailing_dot_host_is_its_own_host(jar: CookieJar) -> None:
 # -- diagnostics -------------------------------------------------------------------------
 
 
-def test_refused_cookies_are_logged_at_debug(
+# (response URL, Set-Cookie fields, the WARNING line on httpwire.cookies)
+REFUSAL_LOGS = [
+    (
+        "http://10.0.0.1/",
+        ["ip=1", "ip2=2"],
+        "ignored 2 cookie(s) from 10.0.0.1: cookies from IP addresses need unsafe=True",
+    ),
+    (
+        "http://www.example.com/",
+        ["ps=1; Domain=com"],
+        "cookie 'ps' from www.example.com ignored: Domain 'com' is a public suffix",
+    ),
+    (
+        "http://www.example.com/",
+        ["other=1; Domain=other.org"],
+        "cookie 'other' from www.example.com ignored: Domain 'other.org' does not match the host",
+    ),
+    (
+        "http://www.example.com/",
+        ["bad=1; Domain=xn--\u00e9.com"],
+        "cookie 'bad' from www.example.com ignored: Domain 'xn--é.com' is not a valid host name",
+    ),
+    (
+        "http://www.example.com/",
+        ["sec=1; Secure"],
+        "cookie 'sec' from www.example.com ignored: a Secure cookie needs a secure origin",
+    ),
+    (
+        "http://www.example.com/",
+        ["big=" + "x" * 5000],
+        "cookie 'big' from www.example.com ignored: name and value take more than 4096 octets",
+    ),
+    (
+        "http://www.example.com/",
+        ['crlf="a\\015\\012b"'],
+        "cookie 'crlf' from www.example.com ignored: its quoted value decodes to control"
+        " characters",
+    ),
+    (
+        "http://www.example.com/",
+        ["noequals", "", "a=1"],
+        "ignored 2 Set-Cookie field(s) from www.example.com that are not cookies"
+        " (RFC 6265 §5.2), the first: 'noequals'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "fields", "message"), REFUSAL_LOGS)
+def test_refused_cookies_are_logged_at_warning(
+    jar: CookieJar, caplog: pytest.LogCaptureFixture, url: str, fields: list[str], message: str
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="httpwire.cookies"):
+        store(jar, url, *fields)
+    assert caplog.record_tuples == [("httpwire.cookies", logging.WARNING, message)]
+
+
+def test_shadowing_a_secure_cookie_is_logged(
     jar: CookieJar, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level("DEBUG", logger="httpwire.cookies"):
-        store(jar, "http://10.0.0.1/", "ip=1")
-        store(jar, "http://www.example.com/", "ps=1; Domain=com", "other=1; Domain=other.org")
-        store(jar, "http://www.example.com/", "sec=1; Secure", "noequals")
-    text = caplog.text
-    assert "IP host '10.0.0.1'" in text
-    assert "'ps' ignored: Domain 'com' is a public suffix" in text
-    assert "'other' ignored: Domain 'other.org' does not match" in text
-    assert "'sec' ignored: Secure cookies need a secure origin" in text
-    assert "'noequals'" in text
+    store(jar, "https://example.com/", "s=1; Secure")
+    with caplog.at_level(logging.WARNING, logger="httpwire.cookies"):
+        store(jar, "http://example.com/", "s=2")
+    assert caplog.messages == [
+        "cookie 's' from example.com ignored: only a secure origin may replace or shadow a"
+        " Secure cookie"
+    ]
+
+
+def test_update_cookies_refusals_are_logged(
+    jar: CookieJar, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="httpwire.cookies"):
+        jar.update_cookies({"a": "1", "b": "2"}, URL("http://10.0.0.1/"))
+        jar.update_cookies({"c": "x" * 5000})
+    assert caplog.messages == [
+        "ignored 2 cookie(s) from 10.0.0.1: cookies from IP addresses need unsafe=True",
+        "cookie 'c' from no host (shared) ignored: name and value take more than 4096 octets",
+    ]
+
+
+def test_accepted_cookies_log_nothing(jar: CookieJar, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="httpwire.cookies"):
+        store(jar, "https://www.example.com/", "a=1", "b=2; Domain=example.com; Secure")
+        header(jar, "https://www.example.com/")
+    assert caplog.records == []
 
 
 def test_morsel_whose_coded_value_would_split_the_header_raises(jar: CookieJar) -> None:

@@ -194,6 +194,23 @@ def test_unsafe_entries_in_a_valid_file_are_skipped(tmp_path: Path) -> None:
     assert [m.key for m in jar] == ["ok"]
 
 
+def test_skipped_entries_are_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "jar.json"
+    cookies = [
+        _valid_entry(name="crlf", coded_value="a\r\nb"),
+        _valid_entry(name="ip", domain="10.0.0.1"),
+        _valid_entry(name="toolong", domain="example.com", host_only=False, path="/x"),
+    ]
+    path.write_text(json.dumps({"format": FORMAT_NAME, "version": 1, "cookies": cookies}))
+    with caplog.at_level("WARNING", logger="httpwire.cookies"):
+        CookieJar(clock=lambda: NOW, max_cookie_size=6).load(path)
+    assert caplog.messages == [
+        "saved cookie 'crlf' skipped: unusable name or value",
+        "saved cookie 'ip' for 10.0.0.1 skipped: IP addresses need unsafe=True",
+        "cookie 'toolong' from example.com ignored: name and value take more than 6 octets",
+    ]
+
+
 def test_missing_file_raises_oserror(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         CookieJar().load(tmp_path / "missing.json")

@@ -183,8 +183,8 @@ def test_evictions_and_drops_are_logged(caplog: pytest.LogCaptureFixture) -> Non
     with caplog.at_level(logging.WARNING, logger="httpwire.cookies"):
         jar.update_cookies_from_headers(["d=4"], url)
     assert caplog.messages == [
-        "cookie 'd' for example.com ignored: the domain holds 3 Secure cookies, which only a"
-        " Secure cookie may evict"
+        "cookie 'd' from example.com ignored: example.com holds 3 Secure cookies, the domain"
+        " limit, and only a Secure cookie may evict them"
     ]
 
 

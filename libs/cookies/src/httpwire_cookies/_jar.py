@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from http.cookies import BaseCookie, Morsel, SimpleCookie
 from operator import attrgetter
 from types import MappingProxyType
@@ -42,7 +42,8 @@ from .exceptions import InvalidCookieError, InvalidCookieURLError
 
 __all__ = ["CookieJar"]
 
-# Refused cookies are reported here at DEBUG level, so "why was my cookie dropped?" has an answer.
+# Refused and evicted cookies are reported here at WARNING level, so "why was my cookie dropped?"
+# has an answer (aiohttp warns on its client logger for the same events).
 _logger = logging.getLogger("httpwire.cookies")
 
 # Latest instant a cookie may expire at: 9999-12-31T23:59:59Z.
@@ -76,6 +77,11 @@ def _canonical_domain(domain: str) -> str | None:
 
 def _origin_key(url: URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.raw_host or "", url.port)
+
+
+def _refused(name: str, host: str | None, reason: str) -> None:
+    """Log one refused cookie: its name, where it came from and why."""
+    _logger.warning("cookie %r from %s ignored: %s", name, host or "no host (shared)", reason)
 
 
 class CookieJar(AbstractCookieJar):
@@ -225,14 +231,14 @@ class CookieJar(AbstractCookieJar):
     ) -> CookieRecord | None:
         """Store one cookie by §5.3's rules; the stored record, or None when none was kept."""
         name = parsed.name
-        if self._oversize(name, coded_value):
+        if self._oversize(name, coded_value, host):
             return None
         domain = parsed.domain
         if domain:
             if not domain.isascii():
                 canonical = _canonical_domain(domain)
                 if canonical is None:
-                    _logger.debug("cookie %r ignored: bad Domain %r", name, domain)
+                    _refused(name, host, f"Domain {domain!r} is not a valid host name")
                     return None
                 domain = canonical
             if host is None:
@@ -240,13 +246,13 @@ class CookieJar(AbstractCookieJar):
             elif self._is_public_suffix(domain):
                 # §5.3 step 5: a public suffix is only acceptable as the host itself.
                 if domain != host:
-                    _logger.debug("cookie %r ignored: Domain %r is a public suffix", name, domain)
+                    _refused(name, host, f"Domain {domain!r} is a public suffix")
                     return None
                 host_only = True
             elif domain_match(host, domain):
                 host_only = False
             else:
-                _logger.debug("cookie %r ignored: Domain %r does not match %r", name, domain, host)
+                _refused(name, host, f"Domain {domain!r} does not match the host")
                 return None
         else:
             domain = "" if host is None else host
@@ -270,7 +276,10 @@ class CookieJar(AbstractCookieJar):
             and host is not None
             and (secure or store.shadows_secure(name, domain, path))
         ):
-            _logger.debug("cookie %r ignored: Secure cookies need a secure origin", name)
+            if secure:
+                _refused(name, host, "a Secure cookie needs a secure origin")
+            else:
+                _refused(name, host, "only a secure origin may replace or shadow a Secure cookie")
             return None
 
         old = store.find(domain, path, name)
@@ -282,12 +291,11 @@ class CookieJar(AbstractCookieJar):
             if store.domain_counts.get(domain, 0) >= self._max_per_domain and not (
                 store.make_room_in(domain, secure, now, self._max_per_domain)
             ):
-                _logger.warning(
-                    "cookie %r for %s ignored: the domain holds %d Secure cookies, which only"
-                    " a Secure cookie may evict",
+                _refused(
                     name,
-                    domain,
-                    self._max_per_domain,
+                    host,
+                    f"{domain} holds {self._max_per_domain} Secure cookies, the domain limit,"
+                    " and only a Secure cookie may evict them",
                 )
                 return None
             if store.count >= self._max_cookies:
@@ -315,7 +323,7 @@ class CookieJar(AbstractCookieJar):
             store.schedule(record, expires)
         return record
 
-    def _oversize(self, name: str, coded_value: str) -> bool:
+    def _oversize(self, name: str, coded_value: str, host: str | None) -> bool:
         """Whether name plus value take more than ``max_cookie_size`` octets (logged if so)."""
         limit = self._max_cookie_size
         if len(name) + len(coded_value) <= limit and (
@@ -325,19 +333,23 @@ class CookieJar(AbstractCookieJar):
             <= limit
         ):
             return False
-        _logger.debug("cookie %r ignored: over %d octets", name, limit)
+        _refused(name, host, f"name and value take more than {limit} octets")
         return True
 
-    def _response_origin_secure(self, url: URL, host: str | None) -> bool | None:
+    def _response_origin_secure(self, url: URL, host: str | None, count: int) -> bool | None:
         """Whether cookies from ``url`` count as set by a secure origin; None: refuse them all.
 
         A response URL without a host (shared cookies) counts as secure; an IP-address host is
-        refused unless the jar is ``unsafe``.
+        refused unless the jar is ``unsafe`` (``count`` cookies, for the log line).
         """
         if host is None:
             return True
         if not self._unsafe and is_ip_address(host):
-            _logger.debug("cookies from IP host %r ignored (unsafe=False)", host)
+            _logger.warning(
+                "ignored %d cookie(s) from %s: cookies from IP addresses need unsafe=True",
+                count,
+                host,
+            )
             return None
         return self._secure_request(url, host)
 
@@ -360,19 +372,21 @@ class CookieJar(AbstractCookieJar):
             raise TypeError("pass a sequence of Set-Cookie values, not a single string")
         url = _as_url(response_url)
         host = url.raw_host
-        secure_origin = self._response_origin_secure(url, host)
+        secure_origin = self._response_origin_secure(url, host, len(headers))
         if secure_origin is None:
             return
         now = self._clock()
         request_path = url.raw_path
         insert = self._insert
         room = self._max_per_response
+        rejected = 0
+        first_rejected = ""
         for position, header in enumerate(headers):
             if not room:
                 _logger.warning(
                     "ignored %d Set-Cookie field(s) from %s over the %d-cookie response limit",
                     len(headers) - position,
-                    host,
+                    host or "no host (shared)",
                     self._max_per_response,
                 )
                 break
@@ -380,21 +394,29 @@ class CookieJar(AbstractCookieJar):
                 raise TypeError(f"Set-Cookie values must be str, got {type(header).__name__}")
             parsed = parse_set_cookie(header)
             if parsed is None:
-                _logger.debug("Set-Cookie field ignored by RFC 6265 §5.2: %.80r", header)
+                # One line for them all: there is no name to report and they cost nothing.
+                if not rejected:
+                    first_rejected = header
+                rejected += 1
                 continue
             coded_value = parsed.value
-            if self._oversize(parsed.name, coded_value):
+            if self._oversize(parsed.name, coded_value, host):
                 continue
             value = received_value(coded_value)
             if value is None:
-                _logger.debug(
-                    "cookie %r ignored: its quoted value decodes to control characters",
-                    parsed.name,
-                )
+                _refused(parsed.name, host, "its quoted value decodes to control characters")
                 continue
             # Counted like aiohttp: before the domain and the other §5.3 checks.
             room -= 1
             insert(parsed, coded_value, value, host, request_path, secure_origin, now)
+        if rejected:
+            _logger.warning(
+                "ignored %d Set-Cookie field(s) from %s that are not cookies (RFC 6265 §5.2),"
+                " the first: %.80r",
+                rejected,
+                host or "no host (shared)",
+                first_rejected,
+            )
 
     def update_cookies(self, cookies: LooseCookies, response_url: URL | str = _NO_URL) -> None:
         """Store cookies given as a mapping or (name, value) pairs, from ``response_url``.
@@ -405,7 +427,9 @@ class CookieJar(AbstractCookieJar):
         """
         url = _as_url(response_url)
         host = url.raw_host
-        secure_origin = self._response_origin_secure(url, host)
+        secure_origin = self._response_origin_secure(
+            url, host, len(cookies) if isinstance(cookies, Sized) else 1
+        )
         if secure_origin is None:
             return
         now = self._clock()
@@ -554,7 +578,7 @@ class CookieJar(AbstractCookieJar):
             or not _BAD_NAME_CHARS.isdisjoint(name.replace(" ", "").replace(",", ""))
             or not storable(value, coded)
         ):
-            _logger.debug("saved cookie %r skipped: unusable name or value", name)
+            _logger.warning("saved cookie %r skipped: unusable name or value", name)
             return
         domain = item["domain"].lower()
         path = item["path"] if item["path"][:1] == "/" else "/"
@@ -570,6 +594,9 @@ class CookieJar(AbstractCookieJar):
         )
         host = domain if domain else None
         if host is not None and not self._unsafe and is_ip_address(host):
+            _logger.warning(
+                "saved cookie %r for %s skipped: IP addresses need unsafe=True", name, host
+            )
             return
         record = self._insert(parsed, coded, value, host, path, True, now)
         creation = item["creation"]
