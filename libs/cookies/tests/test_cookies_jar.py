@@ -92,6 +92,125 @@ def test_non_ascii_domain_attribute_is_compared_in_punycode(jar: CookieJar) -> N
     assert header(jar, "http://shop.xn--bcher-kva.de/") == "a=1"
 
 
+W, E, S = "https://www.example.com/", "https://example.com/", "https://sub.example.com/"
+HOME = "http://home.example.org:8888/cookie-parser"
+# (steps, request URL, what aiohttp 3.14.5's filter_cookies gave, httpwire's cookie_header)
+SAME_NAME_CASES: dict[str, tuple[list[tuple[str, str]], str, str, str]] = {
+    "host then domain": (
+        [(W, "a=host"), (W, "a=dom; Domain=example.com")],
+        W,
+        "host",
+        "a=host; a=dom",
+    ),
+    "domain then host": (
+        [(W, "a=dom; Domain=example.com"), (W, "a=host")],
+        W,
+        "host",
+        "a=dom; a=host",
+    ),
+    "domain cookie elsewhere": (
+        [(W, "a=host"), (W, "a=dom; Domain=example.com")],
+        S,
+        "dom",
+        "a=dom",
+    ),
+    "host at /, domain at /app": (
+        [(W, "a=host"), (W, "a=dom; Domain=example.com; Path=/app")],
+        W + "app/x",
+        "host",
+        "a=dom; a=host",
+    ),
+    "host at /app, domain at /": (
+        [(W, "a=host; Path=/app"), (W, "a=dom; Domain=example.com")],
+        W + "app/x",
+        "host",
+        "a=host; a=dom",
+    ),
+    "apex replaced, www kept": (
+        [(E, "a=apex"), (W, "a=www"), (W, "a=dom; Domain=example.com")],
+        W,
+        "www",
+        "a=dom; a=www",
+    ),
+    # The IETF case ordering0001: the header is RFC 6265's order, filter_cookies aiohttp's pick.
+    "ordering0001": (
+        [
+            (HOME, "key=val0;"),
+            (HOME, "key=val1; path=/cookie-parser-result"),
+            (HOME, "key=val2; path=/"),
+            (HOME, "key=val3; path=/bar"),
+            (HOME, "key=val4; domain=.example.org"),
+            (HOME, "key=val5; domain=.example.org; path=/cookie-parser-result/foo"),
+        ],
+        "http://home.example.org:8888/cookie-parser-result/foo/baz",
+        "val1",
+        "key=val5; key=val1; key=val2; key=val4",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("steps", "url", "aiohttp", "cookie_header"),
+    SAME_NAME_CASES.values(),
+    ids=SAME_NAME_CASES.keys(),
+)
+def test_most_specific_same_name_cookie_wins_in_filter_cookies(
+    jar: CookieJar, steps: list[tuple[str, str]], url: str, aiohttp: str, cookie_header: str
+) -> None:
+    for response_url, field in steps:
+        store(jar, response_url, field)
+    (morsel,) = jar.filter_cookies(URL(url)).values()
+    assert morsel.value == aiohttp
+    assert header(jar, url) == cookie_header
+
+
+# (steps, then for example.com and sub.example.com what aiohttp 3.14.5 sent, and whether the
+# cookie "a" of example.com was host-only there)
+HOST_ONLY_MARKER_CASES: dict[str, tuple[list[tuple[str, str]], str, str, bool]] = {
+    "expiry on another path": ([(E, "a=1"), (E, "a=x; Path=/other; Max-Age=0")], "a=1", "", True),
+    "domain expiry on another path": (
+        [(E, "a=1"), (E, "a=x; Domain=example.com; Path=/other; Max-Age=0")],
+        "a=1",
+        "",
+        True,
+    ),
+    "explicit Domain replaces": ([(E, "a=1"), (E, "a=2; Domain=example.com")], "a=2", "a=2", False),
+    "explicit Domain from a subdomain": (
+        [(E, "a=1"), (W, "a=2; Domain=example.com")],
+        "a=2",
+        "a=2",
+        False,
+    ),
+    "host-only again": (
+        [(E, "a=1"), (E, "a=2; Domain=example.com"), (E, "a=3")],
+        "a=3",
+        "",
+        True,
+    ),
+    "domain deletion removes it": (
+        [(E, "a=1"), (W, "a=2; Domain=example.com; Max-Age=0")],
+        "",
+        "",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("steps", "apex", "sub", "host_only"),
+    HOST_ONLY_MARKER_CASES.values(),
+    ids=HOST_ONLY_MARKER_CASES.keys(),
+)
+def test_host_only_marker_like_aiohttp(
+    jar: CookieJar, steps: list[tuple[str, str]], apex: str, sub: str, host_only: bool
+) -> None:
+    for response_url, field in steps:
+        store(jar, response_url, field)
+    assert header(jar, E) == apex
+    assert header(jar, S) == sub
+    assert (("example.com", "/", "a") in jar.host_only_cookies) is host_only
+
+
 # -- IP hosts --------------------------------------------------------------------------------
 
 

@@ -79,6 +79,19 @@ def _origin_key(url: URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.raw_host or "", url.port)
 
 
+def _most_specific(records: list[CookieRecord]) -> dict[str, CookieRecord]:
+    """One record per name, in order of first appearance: longest domain, then longest path."""
+    best: dict[str, CookieRecord] = {}
+    for record in records:
+        current = best.get(record.name)
+        if current is None or (len(record.domain), len(record.path)) > (
+            len(current.domain),
+            len(current.path),
+        ):
+            best[record.name] = record
+    return best
+
+
 def _refused(name: str, host: str | None, reason: str) -> None:
     """Log one refused cookie: its name, where it came from and why."""
     _logger.warning("cookie %r from %s ignored: %s", name, host or "no host (shared)", reason)
@@ -510,19 +523,20 @@ class CookieJar(AbstractCookieJar):
     def filter_cookies(self, request_url: URL | str = _NO_URL) -> BaseCookie[str]:
         """The cookies to send to ``request_url`` as a ``SimpleCookie``, one per name.
 
-        When several cookies share a name, the one sent first in the Cookie header (the most
-        specific) is kept; ``cookie_header`` gives the complete field. The Morsels are cached
-        and shared between calls: treat them as read-only.
+        When several cookies share a name, the most specific is kept, as in aiohttp: the one
+        with the longest domain (so a host-only cookie wins for its host), then the longest
+        path. ``cookie_header`` gives the complete field. The Morsels are cached and shared
+        between calls: treat them as read-only.
         """
         found = self._select(request_url)
         filtered: SimpleCookie = SimpleCookie()
         if found:
             morsels = {r.name: r.morsel or r.send_morsel() for r in found}
             if len(morsels) != len(found):
-                morsels = {}
-                for record in found:
-                    if record.name not in morsels:
-                        morsels[record.name] = record.morsel or record.send_morsel()
+                morsels = {
+                    name: record.morsel or record.send_morsel()
+                    for name, record in _most_specific(found).items()
+                }
             dict.update(filtered, morsels)
         return filtered
 
