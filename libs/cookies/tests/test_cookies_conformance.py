@@ -39,6 +39,18 @@ DEVIATIONS: dict[str, Deviation] = {
         "than truncated (a CR must never reach a Cookie header); a disabled case in the suite",
         None,
     ),
+    # Issue 16: quoted attribute values are unquoted as aiohttp 3.14 does (its result here too).
+    "domain0021": Deviation(
+        'aiohttp parity: Domain="home.example.org" is unquoted, so the cookie is kept for that '
+        "domain; RFC 6265 takes the quotes as part of the domain and ignores the cookie",
+        "foo=bar",
+    ),
+    "path0027": Deviation(
+        'aiohttp parity: Path="/cookie-parser-result/foo/qux;" is a quoted string holding the '
+        "';', so the path does not match the request; RFC 6265 cuts the value at the ';', "
+        "which gives the default path",
+        None,
+    ),
 }
 
 

@@ -31,6 +31,9 @@ def jar(clock: Clock) -> CookieJar:
     return CookieJar(clock=clock)
 
 
+SAME = "same as aiohttp"
+
+
 def header(jar: CookieJar, url: str) -> str:
     return jar.cookie_header(URL(url))
 
@@ -301,6 +304,74 @@ def test_default_path_is_the_directory_of_the_response(jar: CookieJar) -> None:
 def test_path_attribute_not_starting_with_slash_gives_default_path(jar: CookieJar) -> None:
     store(jar, "http://example.com/dir/page", "c=1; Path=relative")
     assert set(jar.cookies) == {("example.com", "/dir")}
+
+
+# (Set-Cookie field from https://www.example.com/dir/page, what aiohttp 3.14.5 stored: domain,
+# path, host-only, expiring, SameSite, Secure; None for no cookie; then httpwire's if different)
+Stored = tuple[str, str, bool, bool, str, bool] | None
+WWW = "www.example.com"
+QUOTED_ATTRIBUTE_CASES: list[tuple[str, Stored, Stored | str]] = [
+    ('c=1; Path="/a;b"', (WWW, "/a;b", True, False, "", False), SAME),
+    ('c=1; Path="/a"', (WWW, "/a", True, False, "", False), SAME),
+    ('c=1; Path = "/a;b" ; Secure', (WWW, "/a;b", True, False, "", True), SAME),
+    ('c=1; Path="/a\\"b"', (WWW, '/a"b', True, False, "", False), SAME),
+    ('c=1; Path="/a\\073b"', (WWW, "/a;b", True, False, "", False), SAME),
+    ('c=1; Path="/a\\012b"', (WWW, "/dir", True, False, "", False), SAME),
+    ('c=1; Path="/a"x', (WWW, "/dir", True, False, "", False), SAME),
+    ('c=1; Path="/a;b', (WWW, "/dir", True, False, "", False), SAME),
+    ('c=1; Path=""', (WWW, "/dir", True, False, "", False), SAME),
+    ('c=1; Path="/a;b"; Path=/z', (WWW, "/z", True, False, "", False), SAME),
+    ('c=1; Domain="example.com"', ("example.com", "/dir", False, False, "", False), SAME),
+    ('c=1; Domain=".example.com"', ("example.com", "/dir", False, False, "", False), SAME),
+    ('c=1;Path="/p";Domain="example.com"', ("example.com", "/p", False, False, "", False), SAME),
+    ('c=1; Domain="www.example.com;x"', None, SAME),
+    ('c=1; Domain="other.com"', None, SAME),
+    ('c=1; Max-Age="100"', (WWW, "/dir", True, True, "", False), SAME),
+    ('c=1; Max-Age="0"', None, SAME),
+    ('c=1; Expires="Wed, 21 Oct 2037 07:28:00 GMT"', (WWW, "/dir", True, True, "", False), SAME),
+    ('c=1; SameSite="Strict"', (WWW, "/dir", True, False, "Strict", False), SAME),
+    # Attributes are separated by ";" only (aiohttp also splits at blanks): Path is not a quoted
+    # string here and Secure is part of the ignored rest.
+    (
+        'c=1; Path="/a;b" Secure',
+        (WWW, "/a;b", True, False, "", True),
+        (WWW, "/dir", True, False, "", False),
+    ),
+    # A quote inside a value does not start a quoted string (RFC 6265: the path is /a").
+    (
+        'c=1; Path=/a";b"',
+        (WWW, "/dir", True, False, "", False),
+        (WWW, '/a"', True, False, "", False),
+    ),
+]
+
+
+@pytest.mark.parametrize(("field", "aiohttp", "httpwire"), QUOTED_ATTRIBUTE_CASES)
+def test_quoted_attributes_like_aiohttp(
+    jar: CookieJar, field: str, aiohttp: Stored, httpwire: Stored | str
+) -> None:
+    store(jar, "https://www.example.com/dir/page", field)
+    stored = [
+        (
+            m["domain"],
+            m["path"],
+            (m["domain"], m["path"], m.key) in jar.host_only_cookies,
+            bool(m["expires"]),
+            m["samesite"],
+            bool(m["secure"]),
+        )
+        for m in jar
+    ]
+    expected = aiohttp if httpwire == SAME else httpwire
+    assert stored == ([] if expected is None else [expected])
+
+
+def test_quoted_path_with_a_semicolon_keeps_its_scope(jar: CookieJar) -> None:
+    store(jar, "https://www.example.com/dir/page", 'c=1; Path="/a;b"')
+    assert header(jar, "https://www.example.com/a;b/x") == "c=1"
+    assert header(jar, "https://www.example.com/a;b") == "c=1"
+    assert header(jar, "https://www.example.com/a") == ""
+    assert header(jar, "https://www.example.com/dir/page") == ""
 
 
 # -- expiry ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from httpwire_cookies import ParsedSetCookie, parse_set_cookie, unquote_cookie_value
+from httpwire_cookies._parse import _split_quoted_attributes
 
 
 def test_name_value_and_every_attribute() -> None:
@@ -157,3 +158,80 @@ def test_simple_pairs_round_trip(name: str, value: str) -> None:
     parsed = parse_set_cookie(f"{name}={value}")
     assert parsed is not None
     assert (parsed.name, parsed.value) == (name, value)
+
+
+# -- quoted attribute values (aiohttp 3.14's reading, issue 16) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("attributes", "path", "domain", "secure"),
+    [
+        ('Path="/a;b"', "/a;b", None, False),
+        ('Path = "/a;b" ; Secure', "/a;b", None, True),
+        ('Path="/a;b";Secure', "/a;b", None, True),
+        ('Path="/a\\"b"', '/a"b', None, False),
+        ('Path="/a\\073b"', "/a;b", None, False),
+        ('Path="/a;b"; Path=/z', "/z", None, False),
+        ('Path=/z; Path="/a;b"', "/a;b", None, False),
+        ('Domain="Example.COM"', None, "example.com", False),
+        ('Domain=".example.com"; Path="/p"', "/p", "example.com", False),
+        ('Secure="x;y"; Path=/p', "/p", None, True),
+        # Not quoted strings: no closing quote, text after it, or a quote inside the value.
+        ('Path="/a;b', "", None, False),
+        ('Path="/a"x; Secure', "", None, True),
+        ('Path="/a;b" Secure', "", None, False),
+        ('Path=/a";b"', '/a"', None, False),
+        # Unquoting to a control character ignores the attribute; an empty result is empty.
+        ('Path="/a\\012b"', None, None, False),
+        ('Path=/x; Path="/a\\000"', "/x", None, False),
+        ('Path=""', "", None, False),
+        ('Domain=""', None, None, False),
+    ],
+)
+def test_quoted_attribute_values(
+    attributes: str, path: str | None, domain: str | None, secure: bool
+) -> None:
+    parsed = parse_set_cookie("c=1; " + attributes)
+    assert parsed is not None
+    assert (parsed.name, parsed.value) == ("c", "1")
+    assert (parsed.path, parsed.domain, parsed.secure) == (path, domain, secure)
+
+
+@pytest.mark.parametrize(
+    ("attribute", "max_age", "same_site", "expires"),
+    [
+        ('Max-Age="100"', 100, None, None),
+        ('SameSite="Strict"', None, "Strict", None),
+        ('Expires="Wed, 21 Oct 2037 07:28:00 GMT"', None, None, 2139722880.0),
+    ],
+)
+def test_other_quoted_attributes_are_unquoted_too(
+    attribute: str, max_age: int | None, same_site: str | None, expires: float | None
+) -> None:
+    parsed = parse_set_cookie("c=1; " + attribute)
+    assert parsed is not None
+    assert (parsed.max_age, parsed.same_site, parsed.expires) == (max_age, same_site, expires)
+
+
+def test_oversize_quoted_attribute_is_ignored_before_unquoting() -> None:
+    parsed = parse_set_cookie('c=1; Path="/' + "a;" * 600 + '"')
+    assert parsed is not None
+    assert parsed.path is None
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="a/;= \t", max_size=40))
+def test_without_quotes_attributes_split_at_every_semicolon(attributes: str) -> None:
+    plain = [(name, value) for name, _, value in (a.partition("=") for a in attributes.split(";"))]
+    assert _split_quoted_attributes(attributes) == plain
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet='/ab;"\\ =', max_size=30))
+def test_any_path_survives_quoting(path: str) -> None:
+    quoted = '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    parsed = parse_set_cookie(f"c=1; Path={quoted}; Secure")
+    assert parsed is not None
+    assert parsed.secure
+    # Blanks inside the quotes belong to the path.
+    assert parsed.path == (path if path[:1] == "/" else "")

@@ -9,6 +9,12 @@ Two choices from RFC 6265bis are applied on top of RFC 6265, both for safety:
 * a field containing a control character other than HTAB is ignored entirely (a CR or NUL in a
   cookie is a sign of header injection and must never be replayed);
 * an attribute value longer than 1024 characters is ignored.
+
+One choice follows aiohttp 3.14 rather than RFC 6265: an attribute value in DQUOTEs is a quoted
+string, which may hold ``;`` (``Path="/a;b"`` is the path ``/a;b``) and whose quotes and backslash
+escapes are removed before use (``Domain="example.com"`` is ``example.com``); an attribute whose
+unquoted value holds a control character other than HTAB is ignored. The cookie's own value is
+still cut at the first ``;``, as RFC 6265 says.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ __all__ = ["ParsedSetCookie", "parse_max_age", "parse_set_cookie", "unquote_cook
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _MAX_AGE = re.compile(r"-?[0-9]+")
 _QUOTED_ESCAPE = re.compile(r"\\(?:([0-3][0-7][0-7])|(.))", re.DOTALL)
+# A DQUOTE-wrapped attribute value and the blanks up to the ";" (or the end) after it.
+_QUOTED_ATTRIBUTE = re.compile(r'"(?:[^"\\]|\\.)*"[ \t]*(?=;|$)', re.DOTALL)
 _WSP = " \t"
 _MAX_ATTRIBUTE_VALUE = 1024
 # Max-Age values are clamped here (about 31700 years) before any arithmetic.
@@ -118,12 +126,20 @@ def parse_set_cookie(field_value: str) -> ParsedSetCookie | None:
     cookie = ParsedSetCookie(name, value.strip(_WSP))
     if not semicolon:
         return cookie
-    for attribute in attributes.split(";"):
-        key, _, attribute_value = attribute.partition("=")
+    for key, attribute_value in (
+        _split_quoted_attributes(attributes)
+        if '"' in attributes
+        else (attribute.partition("=")[::2] for attribute in attributes.split(";"))
+    ):
         key = key.strip(_WSP).lower()
         attribute_value = attribute_value.strip(_WSP)
         if len(attribute_value) > _MAX_ATTRIBUTE_VALUE:
             continue
+        if attribute_value[:1] == '"':
+            unquoted = unquote_cookie_value(attribute_value)
+            if unquoted is not attribute_value and _CONTROL.search(unquoted) is not None:
+                continue
+            attribute_value = unquoted
         if key == "path":
             cookie.path = attribute_value if attribute_value[:1] == "/" else ""
         elif key == "domain":
@@ -149,6 +165,34 @@ def parse_set_cookie(field_value: str) -> ParsedSetCookie | None:
             if same_site is not None:
                 cookie.same_site = same_site
     return cookie
+
+
+def _split_quoted_attributes(attributes: str) -> list[tuple[str, str]]:
+    """The (name, value) of each ``;``-separated attribute; a quoted value may hold ``;``.
+
+    A value is quoted when it starts with DQUOTE and a closing DQUOTE (backslash escapes
+    honoured) is followed only by blanks up to the next ``;`` or the end; any other value ends
+    at the next ``;``.
+    """
+    pairs: list[tuple[str, str]] = []
+    position = 0
+    end = len(attributes)
+    while position <= end:
+        semicolon = attributes.find(";", position)
+        if semicolon < 0:
+            semicolon = end
+        key, equals, value = attributes[position:semicolon].partition("=")
+        if equals:
+            start = position + len(key) + 1
+            start += len(value) - len(value.lstrip(_WSP))
+            if attributes[start : start + 1] == '"':
+                match = _QUOTED_ATTRIBUTE.match(attributes, start)
+                if match is not None:
+                    value = match[0]
+                    semicolon = match.end()
+        pairs.append((key, value))
+        position = semicolon + 1
+    return pairs
 
 
 def _unescape(match: re.Match[str]) -> str:
