@@ -222,8 +222,7 @@ def test_oversize_quoted_attribute_is_ignored_before_unquoting() -> None:
 @settings(max_examples=300)
 @given(st.text(alphabet="a/;= \t", max_size=40))
 def test_without_quotes_attributes_split_at_every_semicolon(attributes: str) -> None:
-    plain = [(name, value) for name, _, value in (a.partition("=") for a in attributes.split(";"))]
-    assert _split_quoted_attributes(attributes) == plain
+    assert _split_quoted_attributes(attributes) == attributes.split(";")
 
 
 @settings(max_examples=300)

@@ -242,10 +242,11 @@ class CookieJar(AbstractCookieJar):
         secure_origin: bool,
         now: float,
     ) -> CookieRecord | None:
-        """Store one cookie by §5.3's rules; the stored record, or None when none was kept."""
+        """Store one cookie by §5.3's rules; the stored record, or None when none was kept.
+
+        The caller has checked the value (``_values.py``) and the size (``_oversize``).
+        """
         name = parsed.name
-        if self._oversize(name, coded_value, host):
-            return None
         domain = parsed.domain
         if domain:
             if not domain.isascii():
@@ -317,7 +318,7 @@ class CookieJar(AbstractCookieJar):
             name,
             value,
             coded_value,
-            wire_value(value, coded_value, self._quote_cookie),
+            coded_value if self._quote_cookie else wire_value(value, coded_value, False),
             domain,
             path,
             host_only,
@@ -392,6 +393,7 @@ class CookieJar(AbstractCookieJar):
         request_path = url.raw_path
         insert = self._insert
         room = self._max_per_response
+        max_size = self._max_cookie_size
         rejected = 0
         first_rejected = ""
         for position, header in enumerate(headers):
@@ -413,9 +415,12 @@ class CookieJar(AbstractCookieJar):
                 rejected += 1
                 continue
             coded_value = parsed.value
-            if self._oversize(parsed.name, coded_value, host):
+            if (
+                len(parsed.name) + len(coded_value) > max_size
+                or not (coded_value.isascii() and parsed.name.isascii())
+            ) and self._oversize(parsed.name, coded_value, host):
                 continue
-            value = received_value(coded_value)
+            value = coded_value if coded_value[:1] != '"' else received_value(coded_value)
             if value is None:
                 _refused(parsed.name, host, "its quoted value decodes to control characters")
                 continue
@@ -459,7 +464,8 @@ class CookieJar(AbstractCookieJar):
             prepared.append(self._prepare(name, value, now))
         request_path = url.raw_path
         for parsed, coded_value, value in prepared:
-            self._insert(parsed, coded_value, value, host, request_path, secure_origin, now)
+            if not self._oversize(parsed.name, coded_value, host):
+                self._insert(parsed, coded_value, value, host, request_path, secure_origin, now)
 
     def _prepare(self, name: str, value: object, now: float) -> tuple[ParsedSetCookie, str, str]:
         if isinstance(value, Morsel):
@@ -611,6 +617,8 @@ class CookieJar(AbstractCookieJar):
             _logger.warning(
                 "saved cookie %r for %s skipped: IP addresses need unsafe=True", name, host
             )
+            return
+        if self._oversize(name, coded, host):
             return
         record = self._insert(parsed, coded, value, host, path, True, now)
         creation = item["creation"]

@@ -126,16 +126,14 @@ def parse_set_cookie(field_value: str) -> ParsedSetCookie | None:
     cookie = ParsedSetCookie(name, value.strip(_WSP))
     if not semicolon:
         return cookie
-    for key, attribute_value in (
-        _split_quoted_attributes(attributes)
-        if '"' in attributes
-        else (attribute.partition("=")[::2] for attribute in attributes.split(";"))
-    ):
+    quoted = '"' in attributes
+    for attribute in _split_quoted_attributes(attributes) if quoted else attributes.split(";"):
+        key, _, attribute_value = attribute.partition("=")
         key = key.strip(_WSP).lower()
         attribute_value = attribute_value.strip(_WSP)
         if len(attribute_value) > _MAX_ATTRIBUTE_VALUE:
             continue
-        if attribute_value[:1] == '"':
+        if quoted and attribute_value[:1] == '"':
             unquoted = unquote_cookie_value(attribute_value)
             if unquoted is not attribute_value and _CONTROL.search(unquoted) is not None:
                 continue
@@ -167,32 +165,32 @@ def parse_set_cookie(field_value: str) -> ParsedSetCookie | None:
     return cookie
 
 
-def _split_quoted_attributes(attributes: str) -> list[tuple[str, str]]:
-    """The (name, value) of each ``;``-separated attribute; a quoted value may hold ``;``.
+def _split_quoted_attributes(attributes: str) -> list[str]:
+    """``attributes.split(";")``, except that a quoted attribute value may hold ``;``.
 
     A value is quoted when it starts with DQUOTE and a closing DQUOTE (backslash escapes
     honoured) is followed only by blanks up to the next ``;`` or the end; any other value ends
     at the next ``;``.
     """
-    pairs: list[tuple[str, str]] = []
+    parts: list[str] = []
     position = 0
     end = len(attributes)
     while position <= end:
         semicolon = attributes.find(";", position)
         if semicolon < 0:
             semicolon = end
-        key, equals, value = attributes[position:semicolon].partition("=")
-        if equals:
-            start = position + len(key) + 1
-            start += len(value) - len(value.lstrip(_WSP))
+        equals = attributes.find("=", position, semicolon)
+        if equals >= 0:
+            start = equals + 1
+            while attributes[start : start + 1] in (" ", "\t"):
+                start += 1
             if attributes[start : start + 1] == '"':
                 match = _QUOTED_ATTRIBUTE.match(attributes, start)
                 if match is not None:
-                    value = match[0]
                     semicolon = match.end()
-        pairs.append((key, value))
+        parts.append(attributes[position:semicolon])
         position = semicolon + 1
-    return pairs
+    return parts
 
 
 def _unescape(match: re.Match[str]) -> str:
