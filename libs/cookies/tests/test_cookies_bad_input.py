@@ -16,12 +16,21 @@ URLS = ["http://example.com/", "https://www.example.com/a/b", "http://10.0.0.1/"
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.text(max_size=200), max_size=5), st.sampled_from(URLS), st.sampled_from(URLS))
-def test_random_headers_never_crash(fields: list[str], source: str, target: str) -> None:
-    jar = CookieJar(clock=lambda: NOW)
+@given(
+    st.lists(st.text(max_size=200), max_size=5),
+    st.sampled_from(URLS),
+    st.sampled_from(URLS),
+    st.booleans(),
+)
+def test_random_headers_never_crash(
+    fields: list[str], source: str, target: str, quote_cookie: bool
+) -> None:
+    jar = CookieJar(clock=lambda: NOW, quote_cookie=quote_cookie)
     jar.update_cookies_from_headers(fields, URL(source))
     header = jar.cookie_header(URL(target))
     assert not {"\r", "\n", "\x00"} & set(header)
+    # No value adds a cookie: one "; " between pairs and no other ";".
+    assert header.count(";") == max(len(jar.cookie_pairs(URL(target))) - 1, 0)
     assert len(jar.filter_cookies(URL(target))) <= len(jar)
     list(jar)
 
