@@ -79,6 +79,10 @@ def test_last_valid_attribute_wins() -> None:
         ("5 ", 5),
         ("9" * 30, 10**12),
         ("-" + "9" * 30, -1),
+        ("9" * 13, 10**12),
+        ("0" * 11 + "10", 10),
+        ("\u0663", None),
+        ("\u00b2", None),
     ],
 )
 def test_max_age_values(text: str, expected: int | None) -> None:

@@ -101,6 +101,8 @@ class ParsedSetCookie:
 
 def parse_max_age(value: str) -> int | None:
     """A Max-Age value per RFC 6265 §5.2.2 (clamped to a large bound); None when invalid."""
+    if 0 < len(value) <= 13 and value.isascii() and value.isdigit():
+        return min(int(value), _MAX_AGE_LIMIT)
     if _MAX_AGE.fullmatch(value) is None:
         return None
     if len(value) > 13:
