@@ -863,9 +863,11 @@ def test_update_cookies_refusals_are_logged(
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="httpwire.cookies"):
         jar.update_cookies({"a": "1", "b": "2"}, URL("http://10.0.0.1/"))
+        jar.update_cookies(((f"g{i}", "v") for i in range(3)), URL("http://10.0.0.2/"))
         jar.update_cookies({"c": "x" * 5000})
     assert caplog.messages == [
         "ignored 2 cookie(s) from 10.0.0.1: cookies from IP addresses need unsafe=True",
+        "ignored 3 cookie(s) from 10.0.0.2: cookies from IP addresses need unsafe=True",
         "cookie 'c' from no host (shared) ignored: name and value take more than 4096 octets",
     ]
 

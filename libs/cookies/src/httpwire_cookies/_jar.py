@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from http.cookies import BaseCookie, Morsel, SimpleCookie
 from operator import attrgetter
 from types import MappingProxyType
@@ -445,16 +445,14 @@ class CookieJar(AbstractCookieJar):
         """
         url = _as_url(response_url)
         host = url.raw_host
-        secure_origin = self._response_origin_secure(
-            url, host, len(cookies) if isinstance(cookies, Sized) else 1
-        )
-        if secure_origin is None:
-            return
-        now = self._clock()
         given: object = cookies
         if isinstance(given, str | bytes):
             raise TypeError("update_cookies expects a mapping or pairs, not a string")
-        items: Iterable[Any] = cookies.items() if isinstance(cookies, Mapping) else cookies
+        items: list[Any] = list(cookies.items() if isinstance(cookies, Mapping) else cookies)
+        secure_origin = self._response_origin_secure(url, host, len(items))
+        if secure_origin is None:
+            return
+        now = self._clock()
         prepared = []
         for item in items:
             try:
