@@ -43,7 +43,7 @@ from .exceptions import InvalidCookieError, InvalidCookieURLError
 __all__ = ["CookieJar"]
 
 # Refused and evicted cookies are reported here at WARNING level, so "why was my cookie dropped?"
-# has an answer (aiohttp warns on its client logger for the same events).
+# has an answer (aiohttp reports these events on its client logger, mostly at DEBUG).
 _logger = logging.getLogger("httpwire.cookies")
 
 # Latest instant a cookie may expire at: 9999-12-31T23:59:59Z.
@@ -101,8 +101,10 @@ class CookieJar(AbstractCookieJar):
     """An RFC 6265 cookie jar with aiohttp's ``CookieJar`` API; no asyncio needed.
 
     ``unsafe`` allows cookies from and to IP-address hosts. ``quote_cookie`` double-quotes
-    program-supplied values that need it (values received from servers are always replayed as
-    sent). ``treat_as_secure_origin`` lists origins that get Secure cookies over plain HTTP.
+    program-supplied values that need it and replays received values as sent; with
+    ``quote_cookie=False`` values are sent unquoted, except those holding ``;`` or a tab, which
+    only their coded form carries safely. ``treat_as_secure_origin`` lists origins that get
+    Secure cookies over plain HTTP.
     httpwire extensions: ``clock`` (a ``time.time``-like function), the limits
     ``max_cookies_per_domain``, ``max_cookies``, ``max_cookie_size`` (name plus value, in UTF-8
     octets) and ``max_cookies_per_response`` (Set-Cookie fields taken from one response, as
