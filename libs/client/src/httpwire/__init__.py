@@ -22,6 +22,8 @@ from ._components import (
     WSMessage,
     WSMsgType,
 )
+from ._helpers import ContentDisposition, HttpVersion, HttpVersion10, HttpVersion11
+from ._reqrep import ClientRequest, ClientResponse, RequestInfo
 from ._timeout import ClientTimeout
 from ._version import __version__
 from .exceptions import (
@@ -76,16 +78,22 @@ __all__ = [
     "ClientOSError",
     "ClientPayloadError",
     "ClientProxyConnectionError",
+    "ClientRequest",
+    "ClientResponse",
     "ClientResponseError",
     "ClientSSLError",
     "ClientTimeout",
     "ConnectionTimeoutError",
+    "ContentDisposition",
     "ContentTypeError",
     "CookieJar",
     "DefaultResolver",
     "DummyCookieJar",
     "EofStream",
     "Fingerprint",
+    "HttpVersion",
+    "HttpVersion10",
+    "HttpVersion11",
     "InvalidURL",
     "InvalidUrlClientError",
     "InvalidUrlRedirectClientError",
@@ -94,6 +102,7 @@ __all__ = [
     "NonHttpUrlRedirectClientError",
     "Payload",
     "RedirectClientError",
+    "RequestInfo",
     "ServerConnectionError",
     "ServerDisconnectedError",
     "ServerFingerprintMismatch",
