@@ -11,7 +11,9 @@ Properties:
 * parsing what the serializers wrote gives back the same heads, bodies and trailers (responses and
   requests);
 * random bytes, and valid streams with bytes flipped, inserted or deleted, only ever raise
-  :class:`httpwire_parser.HttpParserError` subclasses (never ValueError, IndexError, ...).
+  :class:`httpwire_parser.HttpParserError` subclasses (never ValueError, IndexError, ...);
+* streams near the edges of what is accepted (lines around ``max_line_size``, ...) are accepted
+  or refused alike whatever their segmentation (issue 15).
 """
 
 from __future__ import annotations
@@ -300,6 +302,45 @@ def prop_upgrade_tail(tail: bytes, cuts: list[int]) -> None:
     raise AssertionError("no Upgraded event")
 
 
+#: The line limit the edge streams are parsed with: small, so lines around it are cheap.
+EDGE_LINE = 24
+
+
+@st.composite
+def edge_streams(draw: Any) -> bytes:
+    """A chunked response whose parts sit near the edges of what the parser accepts."""
+    head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    # issue 15.3: chunk lines around max_line_size, possibly with a bad byte in them.
+    ext = draw(st.integers(0, 2 * EDGE_LINE))
+    line = b"4;e=" + b"x" * ext
+    if draw(st.booleans()):
+        at = draw(st.integers(0, len(line)))
+        line = line[:at] + draw(st.sampled_from([b"\x01", b" ", b"\n"])) + line[at:]
+    return head + line + b"\r\nbody\r\n0\r\n\r\n"
+
+
+def outcome(chunks: list[bytes]) -> tuple[list[Any], bytes, str | None]:
+    """What parsing *chunks* gave: the events other than Data, the body and the error type."""
+    parser = ResponseParser(max_line_size=EDGE_LINE)
+    events: list[Any] = []
+    error = None
+    try:
+        for chunk in chunks:
+            events.extend(parser.feed(chunk))
+        events.extend(parser.feed_eof())
+    except HttpParserError as exc:
+        events.extend(exc.events)
+        error = type(exc).__name__
+    body = b"".join(e.data for e in events if isinstance(e, Data))
+    return [e for e in events if not isinstance(e, Data)], body, error
+
+
+def prop_edge_segmentation(wire: bytes, cuts: list[int]) -> None:
+    whole = outcome([wire])
+    assert outcome(split_at(wire, cuts)) == whole
+    assert outcome([wire[i : i + 1] for i in range(len(wire))]) == whole
+
+
 cut_lists = st.lists(st.integers(min_value=0, max_value=10_000), max_size=6)
 edit_lists = st.lists(
     st.tuples(st.integers(0, 2), st.integers(0, 10_000), st.integers(0, 255)),
@@ -324,6 +365,7 @@ PROPERTIES: dict[str, tuple[Any, ...]] = {
     ),
     "mutations": (prop_mutations, response_streams(), edit_lists, cut_lists),
     "upgrade_tail": (prop_upgrade_tail, st.binary(max_size=100), cut_lists),
+    "edge_segmentation": (prop_edge_segmentation, edge_streams(), cut_lists),
 }
 
 

@@ -446,8 +446,13 @@ class BaseParser:
                     self._chunk_line_incomplete(buf, pos, n)
                     # Only the bytes from `pos` stay pending: report the chunks consumed.
                     return -1 if pos == first else pos
-                size = int(m.group(1), 16)
                 start = m.end()
+                if start - 2 - pos > self._max_line_size:
+                    # The cached sizes above are found within the limit; this line was not.
+                    raise LineTooLong(
+                        f"chunk line longer than {self._max_line_size} bytes", self._origin + pos
+                    )
+                size = int(m.group(1), 16)
                 if not m.group(2) and len(_CHUNK_SIZES) < 4096:
                     _CHUNK_SIZES[m.group(1)] = size
             if size == 0:
@@ -499,6 +504,11 @@ class BaseParser:
     def _chunk_line_error(self, buf: bytes, pos: int, nl: int) -> HttpParserError:
         m = CHUNK_PREFIX_RE.match(buf, pos, nl)
         bad = m.end() if m is not None else pos
+        if bad - pos > self._max_line_size:
+            # Fed in pieces, the valid start of this line would already have been too long.
+            return LineTooLong(
+                f"chunk line longer than {self._max_line_size} bytes", self._origin + pos
+            )
         at = self._origin + bad
         if bad == pos:
             return TransferEncodingError("missing or invalid chunk size", at)
@@ -509,16 +519,22 @@ class BaseParser:
         return TransferEncodingError(f"invalid byte {buf[bad]:#04x} in a chunk line", at)
 
     def _chunk_line_incomplete(self, buf: bytes | bytearray, pos: int, n: int) -> None:
+        """Check the start of a chunk line that has not fully arrived.
+
+        As for a complete line, the length of its valid start is checked before a bad byte is
+        reported, and a CR that may end it is not counted: so a line gets the same verdict
+        however it is split.
+        """
         tail_end = n - 1 if buf[n - 1] == 13 else n
         m = CHUNK_PREFIX_RE.match(buf, pos, tail_end)
-        if m is None or m.end() != tail_end:
-            bad = m.end() if m is not None else pos
-            raise TransferEncodingError(
-                f"invalid byte {buf[bad]:#04x} in a chunk line", self._origin + bad
-            )
-        if n - pos > self._max_line_size:
+        good = m.end() if m is not None else pos
+        if good - pos > self._max_line_size:
             raise LineTooLong(
                 f"chunk line longer than {self._max_line_size} bytes", self._origin + pos
+            )
+        if good != tail_end:
+            raise TransferEncodingError(
+                f"invalid byte {buf[good]:#04x} in a chunk line", self._origin + good
             )
 
     def _read_chunk_data(self, buf: bytes, pos: int, events: list[Event]) -> int:

@@ -1,0 +1,78 @@
+"""Regression tests for the parser defects of issue 15 (each test names its item)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from httpwire_parser import (
+    Data,
+    EndOfMessage,
+    HttpParserError,
+    LineTooLong,
+    ResponseParser,
+)
+
+CHUNKED_HEAD = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
+def outcome(wire: bytes, step: int | None = None, **kwargs: Any) -> tuple[list[Any], str | None]:
+    """Feed *wire* whole (or *step* bytes per call) then EOF: the events and the error's type."""
+    parser = ResponseParser(**kwargs)
+    chunks = [wire] if step is None else [wire[i : i + step] for i in range(0, len(wire), step)]
+    events: list[Any] = []
+    try:
+        for chunk in chunks:
+            events += parser.feed(chunk)
+        events += parser.feed_eof()
+    except HttpParserError as exc:
+        return events + exc.events, type(exc).__name__
+    return events, None
+
+
+def same_whatever_the_split(wire: bytes, **kwargs: Any) -> tuple[list[Any], str | None]:
+    """The outcome of *wire*, checked to be the same fed whole, in 7-byte pieces and bytewise."""
+    whole_events, whole_error = outcome(wire, **kwargs)
+    body = b"".join(e.data for e in whole_events if isinstance(e, Data))
+    for step in (7, 1):
+        events, error = outcome(wire, step, **kwargs)
+        assert error == whole_error, (step, error, whole_error)
+        assert b"".join(e.data for e in events if isinstance(e, Data)) == body
+        assert [type(e) for e in events if not isinstance(e, Data)] == [
+            type(e) for e in whole_events if not isinstance(e, Data)
+        ]
+    return whole_events, whole_error
+
+
+# -- issue 15.3: max_line_size applies to chunk lines whatever the segmentation ------------------
+
+
+def test_a_long_chunk_extension_is_refused_in_one_piece_too() -> None:
+    # issue 15.3: a 100 KiB chunk extension passed when fed in one piece.
+    wire = CHUNKED_HEAD + b"5;a=" + b"x" * 100_000 + b"\r\nhello\r\n0\r\n\r\n"
+    with pytest.raises(LineTooLong):
+        ResponseParser().feed(wire)
+    assert same_whatever_the_split(wire)[1] == "LineTooLong"
+
+
+@pytest.mark.parametrize("extra", [-1, 0, 1, 2])
+def test_chunk_lines_at_the_limit_are_judged_alike_in_every_split(extra: int) -> None:
+    # issue 15.3: a line of max_line_size bytes (CRLF not counted) passes, one more byte fails.
+    limit = 20
+    line = b"5;e=" + b"v" * (limit - 4 + extra)
+    wire = CHUNKED_HEAD + line + b"\r\nhello\r\n0\r\n\r\n"
+    events, error = same_whatever_the_split(wire, max_line_size=limit)
+    if extra <= 0:
+        assert error is None
+        assert isinstance(events[-1], EndOfMessage)
+    else:
+        assert error == "LineTooLong"
+
+
+def test_a_bad_byte_after_the_limit_is_a_long_line_in_every_split() -> None:
+    # issue 15.3: past the limit the line is too long before it is found to be malformed.
+    wire = CHUNKED_HEAD + b"5;e=" + b"v" * 40 + b"\x01\r\nhello\r\n0\r\n\r\n"
+    assert same_whatever_the_split(wire, max_line_size=20)[1] == "LineTooLong"
+    wire = CHUNKED_HEAD + b"5;e=" + b"v" * 4 + b"\x01\r\nhello\r\n0\r\n\r\n"
+    assert same_whatever_the_split(wire, max_line_size=20)[1] == "TransferEncodingError"
