@@ -316,7 +316,13 @@ def edge_streams(draw: Any) -> bytes:
     if draw(st.booleans()):
         at = draw(st.integers(0, len(line)))
         line = line[:at] + draw(st.sampled_from([b"\x01", b" ", b"\n"])) + line[at:]
-    return head + line + b"\r\nbody\r\n0\r\n\r\n"
+    # issue 15.4: trailer fields that would be bad or repeated Content-Length fields in a head.
+    trailers = draw(
+        st.lists(
+            st.sampled_from([b"Content-Length: abc", b"content-length: 1", b"X-T: 1"]), max_size=3
+        )
+    )
+    return head + line + b"\r\nbody\r\n0\r\n" + b"".join(t + b"\r\n" for t in trailers) + b"\r\n"
 
 
 def outcome(chunks: list[bytes]) -> tuple[list[Any], bytes, str | None]:

@@ -11,6 +11,7 @@ from httpwire_parser import (
     EndOfMessage,
     HttpParserError,
     LineTooLong,
+    RequestParser,
     ResponseParser,
 )
 
@@ -76,3 +77,46 @@ def test_a_bad_byte_after_the_limit_is_a_long_line_in_every_split() -> None:
     assert same_whatever_the_split(wire, max_line_size=20)[1] == "LineTooLong"
     wire = CHUNKED_HEAD + b"5;e=" + b"v" * 4 + b"\x01\r\nhello\r\n0\r\n\r\n"
     assert same_whatever_the_split(wire, max_line_size=20)[1] == "TransferEncodingError"
+
+
+# -- issue 15.4: trailers are not checked for Content-Length early ------------------------------
+
+
+@pytest.mark.parametrize(
+    "trailers",
+    [
+        b"Content-Length: abc\r\n",
+        b"Content-Length: 1\r\nContent-Length: 2\r\n",
+        b"X-A: 1\r\ncontent-length: -1\r\nX-B: 2\r\n",
+    ],
+)
+def test_content_length_in_trailers_is_judged_alike_in_every_split(trailers: bytes) -> None:
+    # issue 15.4: this passed in one piece but raised ContentLengthError byte by byte.
+    wire = CHUNKED_HEAD + b"4\r\nbody\r\n0\r\n" + trailers + b"\r\n"
+    events, error = same_whatever_the_split(wire)
+    assert error is None
+    end = events[-1]
+    assert isinstance(end, EndOfMessage)
+    assert "content-length" in end.trailers
+
+
+def test_request_trailers_with_content_length_fed_bytewise() -> None:
+    # issue 15.4: the request parser shares the trailer reader.
+    wire = (
+        b"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"0\r\nContent-Length: abc\r\n\r\n"
+    )
+    parser = RequestParser()
+    events: list[Any] = []
+    for i in range(len(wire)):
+        events += parser.feed(wire[i : i + 1])
+    assert isinstance(events[-1], EndOfMessage)
+    assert events[-1].trailers["content-length"] == "abc"
+
+
+def test_content_length_in_a_head_is_still_refused_early() -> None:
+    # issue 15.4: the early check stays for heads, where Content-Length frames the body.
+    parser = ResponseParser()
+    parser.feed(b"HTTP/1.1 200 OK\r\n")
+    with pytest.raises(HttpParserError, match="Content-Length"):
+        parser.feed(b"Content-Length: abc\r\n")

@@ -329,7 +329,10 @@ class BaseParser:
         if last >= 0:
             if FIELD_BLOCK_RE.fullmatch(buf, i, last + 1) is None:
                 raise field_block_error(bytes(buf), i, last + 1, origin)
-            self._early_content_length(buf, i, last + 1)
+            if self._state != TRAILERS:
+                # Trailers do not frame the message (and a complete section is not checked for
+                # Content-Length either): judging them early would depend on the segmentation.
+                self._early_content_length(buf, i, last + 1)
             lines += buf.count(b"\n", i, last + 1)
             if lines - 1 > self._max_headers:
                 raise TooManyHeaders(f"more than {self._max_headers} field lines", origin + last)
