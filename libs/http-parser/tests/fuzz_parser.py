@@ -306,9 +306,24 @@ def prop_upgrade_tail(tail: bytes, cuts: list[int]) -> None:
 EDGE_LINE = 24
 
 
+#: Content-Length values around the largest accepted one (issue 15.5).
+EDGE_LENGTHS = [
+    b"1000000000000000000",
+    b"%d" % ((1 << 63) - 1),
+    b"%d" % (1 << 63),
+    b"0" * 30 + b"4",
+    b"9" * 25,
+    b"0" * 5000,
+    b"4",
+]
+
+
 @st.composite
 def edge_streams(draw: Any) -> bytes:
-    """A chunked response whose parts sit near the edges of what the parser accepts."""
+    """A response whose parts sit near the edges of what the parser accepts."""
+    if draw(st.booleans()):
+        length = draw(st.sampled_from(EDGE_LENGTHS))
+        return b"HTTP/1.1 200 OK\r\nContent-Length: %b\r\n\r\nbody" % length
     head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
     # issue 15.3: chunk lines around max_line_size, possibly with a bad byte in them.
     ext = draw(st.integers(0, 2 * EDGE_LINE))

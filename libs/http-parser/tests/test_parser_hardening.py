@@ -7,11 +7,13 @@ from typing import Any
 import pytest
 
 from httpwire_parser import (
+    ContentLengthError,
     Data,
     EndOfMessage,
     HttpParserError,
     LineTooLong,
     RequestParser,
+    Response,
     ResponseParser,
 )
 
@@ -120,3 +122,43 @@ def test_content_length_in_a_head_is_still_refused_early() -> None:
     parser.feed(b"HTTP/1.1 200 OK\r\n")
     with pytest.raises(HttpParserError, match="Content-Length"):
         parser.feed(b"Content-Length: abc\r\n")
+
+
+# -- issue 15.5: Content-Length up to 2**63 - 1 --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [b"1000000000000000000", b"%d" % ((1 << 63) - 1), b"0" * 30 + b"12", b"0" * 25 + b"3"],
+)
+def test_content_length_of_19_digits_and_leading_zeros_is_accepted(value: bytes) -> None:
+    # issue 15.5: 10**18 and 2**63 - 1 were refused as invalid although inside the limit.
+    wire = b"HTTP/1.1 200 OK\r\nContent-Length: %b\r\n\r\nab" % value
+    for step in (None, 1):
+        events, error = outcome(wire, step)
+        assert error == "IncompleteMessage"  # the body is cut short
+        head = events[0]
+        assert isinstance(head, Response)
+        assert head.content_length == int(value)
+    request = b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: %b\r\n\r\n" % value
+    events = RequestParser().feed(request)
+    assert events[0].content_length == int(value)
+
+
+@pytest.mark.parametrize("value", [b"%d" % (1 << 63), b"9" * 25, b"1" * 5000])
+def test_content_length_above_the_limit_is_refused_clearly(value: bytes) -> None:
+    # issue 15.5: above 2**63 - 1 the message says it is too large, not just "invalid".
+    wire = b"HTTP/1.1 200 OK\r\nContent-Length: %b\r\n\r\n" % value
+    for step in (None, 1):
+        events, error = outcome(wire, step, max_field_size=6000)
+        assert (events, error) == ([], "ContentLengthError")
+    with pytest.raises(
+        ContentLengthError, match=r"larger than 9223372036854775807 \(2\*\*63 - 1\)"
+    ):
+        ResponseParser(max_field_size=6000).feed(wire)
+    with pytest.raises(ContentLengthError, match="larger than"):
+        RequestParser(max_field_size=6000).feed(
+            b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: %b\r\n\r\n" % value
+        )
+    with pytest.raises(ContentLengthError, match="invalid Content-Length b'1x'"):
+        ResponseParser().feed(b"HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n")

@@ -203,17 +203,39 @@ def check_content_length_lines(
             raise ContentLengthError("more than one Content-Length field", origin + m.start())
         seen = True
         value = bytes(m.group(1)).strip(b" \t")
-        if not value.isdigit() or len(value) > 19 or int(value) > MAX_LENGTH:
+        if length_value(value.decode("latin-1")) is None:
+            if value.isdigit():
+                raise ContentLengthError(
+                    f"Content-Length {value.decode('ascii')} is larger than {MAX_LENGTH} "
+                    "(2**63 - 1), the largest length accepted",
+                    origin + m.start(),
+                )
             raise ContentLengthError(f"invalid Content-Length {value!r}", origin + m.start())
     return seen
+
+
+def length_value(value: str) -> int | None:
+    """The number a Content-Length value (OWS stripped) stands for, or None if it is not
+    ASCII digits or is above :data:`MAX_LENGTH`.
+
+    Leading zeros are skipped before the digits are counted, so a long run of them is read by
+    its value and never handed whole to ``int()`` (which refuses strings of over 4300 digits).
+    """
+    if not value.isdigit() or not value.isascii():
+        return None
+    digits = value.lstrip("0")
+    if len(digits) > 19:
+        return None
+    length = int(digits) if digits else 0
+    return length if length <= MAX_LENGTH else None
 
 
 def content_length(values: list[str], buf: bytes, start: int, end: int, origin: int) -> int:
     """The Content-Length given the field's values (not empty); raises for a bad one."""
     if len(values) == 1:
-        value = values[0]
-        if value.isdigit() and value.isascii() and len(value) < 19:
-            return int(value)
+        length = length_value(values[0])
+        if length is not None:
+            return length
     check_content_length_lines(buf, start, end, origin, False)
     raise ContentLengthError("invalid Content-Length", origin + start)  # pragma: no cover
 
