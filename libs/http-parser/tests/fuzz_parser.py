@@ -321,9 +321,15 @@ EDGE_LENGTHS = [
 @st.composite
 def edge_streams(draw: Any) -> bytes:
     """A response whose parts sit near the edges of what the parser accepts."""
-    if draw(st.booleans()):
+    kind = draw(st.sampled_from(["length", "status", "chunked"]))
+    if kind == "length":
         length = draw(st.sampled_from(EDGE_LENGTHS))
         return b"HTTP/1.1 200 OK\r\nContent-Length: %b\r\n\r\nbody" % length
+    if kind == "status":
+        # issue 15.7: any three digits, of which only 100-599 are status codes.
+        status = draw(st.integers(0, 999))
+        reason = draw(st.sampled_from([b"", b" ", b" X"]))
+        return b"HTTP/1.1 %03d%b\r\nContent-Length: 0\r\n\r\n" % (status, reason)
     head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
     # issue 15.3: chunk lines around max_line_size, possibly with a bad byte in them.
     ext = draw(st.integers(0, 2 * EDGE_LINE))

@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 
 from httpwire_parser import (
+    BadStatusLine,
     ContentLengthError,
     Data,
     EndOfMessage,
     HttpParserError,
+    InformationalResponse,
     LineTooLong,
     RequestParser,
     Response,
@@ -162,3 +164,27 @@ def test_content_length_above_the_limit_is_refused_clearly(value: bytes) -> None
         )
     with pytest.raises(ContentLengthError, match="invalid Content-Length b'1x'"):
         ResponseParser().feed(b"HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n")
+
+
+# -- issue 15.7: status codes are 100-599 --------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [b"000", b"001", b"099", b"600", b"999"])
+def test_a_status_code_outside_100_to_599_is_a_bad_status_line(status: bytes) -> None:
+    # issue 15.7: 000-099 were taken as interim 1xx responses.
+    wire = b"HTTP/1.1 %b Odd\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" % status
+    assert same_whatever_the_split(wire) == ([], "BadStatusLine")
+    with pytest.raises(BadStatusLine, match=f"status code {status.decode()} is not between"):
+        ResponseParser().feed(wire)
+    with pytest.raises(BadStatusLine, match="not between"):
+        ResponseParser().feed(b"HTTP/1.1 %b\r\n\r\n" % status)
+
+
+def test_status_codes_at_the_ends_of_the_range_are_accepted() -> None:
+    # issue 15.7: 100 stays an interim response and 599 a final one.
+    wire = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 599 Odd\r\nContent-Length: 0\r\n\r\n"
+    events, error = same_whatever_the_split(wire)
+    assert error is None
+    assert isinstance(events[0], InformationalResponse)
+    assert isinstance(events[1], Response)
+    assert events[1].status == 599

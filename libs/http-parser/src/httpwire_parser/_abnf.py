@@ -38,8 +38,13 @@ STR_TOKEN_RE = re.compile(r"[" + TCHAR.decode("ascii") + r"]+")
 STR_FIELD_VALUE_RE = re.compile(r"[^\x00-\x08\x0a-\x1f\x7f]*")
 STR_TARGET_RE = re.compile(r"[\x21-\x7e]+")
 
-#: status-line without its CRLF (RFC 9112 §4); the reason phrase may be absent.
-STATUS_LINE_RE = re.compile(rb"HTTP/([0-9])\.([0-9]) ([0-9]{3})(?: ([" + FIELD_CHAR + rb"]*))?")
+#: status-line without its CRLF (RFC 9112 §4); the reason phrase may be absent. The status code
+#: is three digits from 100 to 599 (RFC 9110 §15): 000-099 are not interim responses.
+STATUS_LINE_RE = re.compile(
+    rb"HTTP/([0-9])\.([0-9]) ([1-5][0-9]{2})(?: ([" + FIELD_CHAR + rb"]*))?"
+)
+#: A status line whose code is three digits but outside 100-599 (to word the error).
+STATUS_CODE_OUT_OF_RANGE_RE = re.compile(rb"HTTP/[0-9]\.[0-9] ([06-9][0-9]{2})(?:[ \r]|$)")
 STATUS_PREFIX_RE = re.compile(
     _nested(
         b"H",
@@ -51,7 +56,7 @@ STATUS_PREFIX_RE = re.compile(
         rb"\.",
         b"[0-9]",
         b" ",
-        b"[0-9]",
+        b"[1-5]",
         b"[0-9]",
         b"[0-9]",
         b" [" + FIELD_CHAR + b"]*",

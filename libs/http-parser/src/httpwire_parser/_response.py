@@ -8,6 +8,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._abnf import (
     FIELD_BYTES,
+    STATUS_CODE_OUT_OF_RANGE_RE,
     STATUS_LINE_RE,
     STATUS_PREFIX_RE,
     STR_CANONICAL_FIELD_LINE_RE,
@@ -113,6 +114,12 @@ class ResponseParser(BaseParser):
             bad = pm.end() if pm is not None else start
             if bad < end and buf[bad] == 13:
                 return BadStatusLine("bare CR in the status line", bad)
+            out_of_range = STATUS_CODE_OUT_OF_RANGE_RE.match(buf, start, end)
+            if out_of_range is not None:
+                code = out_of_range.group(1).decode("ascii")
+                return BadStatusLine(
+                    f"status code {code} is not between 100 and 599 (RFC 9110 §15)", bad
+                )
             return BadStatusLine("malformed status line", bad)
         major = buf[start + 5] - 48
         minor = buf[start + 7] - 48
