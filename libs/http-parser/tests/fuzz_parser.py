@@ -321,7 +321,7 @@ EDGE_LENGTHS = [
 @st.composite
 def edge_streams(draw: Any) -> bytes:
     """A response whose parts sit near the edges of what the parser accepts."""
-    kind = draw(st.sampled_from(["length", "status", "chunked"]))
+    kind = draw(st.sampled_from(["length", "status", "coding", "chunked"]))
     if kind == "length":
         length = draw(st.sampled_from(EDGE_LENGTHS))
         return b"HTTP/1.1 200 OK\r\nContent-Length: %b\r\n\r\nbody" % length
@@ -330,6 +330,12 @@ def edge_streams(draw: Any) -> bytes:
         status = draw(st.integers(0, 999))
         reason = draw(st.sampled_from([b"", b" ", b" X"]))
         return b"HTTP/1.1 %03d%b\r\nContent-Length: 0\r\n\r\n" % (status, reason)
+    if kind == "coding":
+        # issue 15.10: chunked with parameters, alone or after another coding.
+        coding = draw(
+            st.sampled_from([b"chunked;a=b", b"chunked ;x", b"gzip;q=1, chunked", b"chunked"])
+        )
+        return b"HTTP/1.1 200 OK\r\nTransfer-Encoding: %b\r\n\r\n4\r\nbody\r\n0\r\n\r\n" % coding
     head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
     # issue 15.3: chunk lines around max_line_size, possibly with a bad byte in them.
     ext = draw(st.integers(0, 2 * EDGE_LINE))

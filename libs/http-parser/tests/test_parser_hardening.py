@@ -17,6 +17,7 @@ from httpwire_parser import (
     RequestParser,
     Response,
     ResponseParser,
+    TransferEncodingError,
 )
 
 CHUNKED_HEAD = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -188,3 +189,29 @@ def test_status_codes_at_the_ends_of_the_range_are_accepted() -> None:
     assert isinstance(events[0], InformationalResponse)
     assert isinstance(events[1], Response)
     assert events[1].status == 599
+
+
+# -- issue 15.10: chunked takes no parameters ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "coding", [b"chunked;foo=bar", b"chunked ; foo", b"CHUNKED;x", b"gzip, chunked;q=1"]
+)
+def test_chunked_with_parameters_is_refused(coding: bytes) -> None:
+    # issue 15.10: `chunked;foo=bar` was taken as chunked.
+    wire = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: %b\r\n\r\n0\r\n\r\n" % coding
+    with pytest.raises(TransferEncodingError, match="takes no parameters") as info:
+        ResponseParser().feed(wire)
+    assert info.value.position == len(b"HTTP/1.1 200 OK\r\n")
+    assert same_whatever_the_split(wire) == ([], "TransferEncodingError")
+    request = b"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: %b\r\n\r\n0\r\n\r\n" % coding
+    with pytest.raises(TransferEncodingError, match="takes no parameters"):
+        RequestParser().feed(request)
+
+
+def test_parameters_on_other_codings_are_still_allowed() -> None:
+    # issue 15.10: only chunked is refused with parameters; the body then runs to EOF.
+    wire = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip;q=1\r\n\r\nbody"
+    events, error = same_whatever_the_split(wire)
+    assert error is None
+    assert b"".join(e.data for e in events if isinstance(e, Data)) == b"body"

@@ -240,13 +240,22 @@ def content_length(values: list[str], buf: bytes, start: int, end: int, origin: 
     raise ContentLengthError("invalid Content-Length", origin + start)  # pragma: no cover
 
 
-def transfer_codings(values: list[str]) -> list[str]:
-    """The lower-cased transfer-coding names in the Transfer-Encoding field values."""
+def transfer_codings(values: list[str], origin: int) -> list[str]:
+    """The lower-cased transfer-coding names in the Transfer-Encoding field values.
+
+    ``chunked`` with parameters (``chunked;foo=bar``) raises TransferEncodingError at *origin*:
+    chunked defines none (RFC 9112 §7), and peers that refuse it would frame the body otherwise.
+    """
     codings: list[str] = []
     for value in values:
         for item in value.split(","):
-            name = item.split(";", 1)[0].strip(" \t").lower()
+            name, semicolon, _ = item.partition(";")
+            name = name.strip(" \t").lower()
             if name:
+                if semicolon and name == "chunked":
+                    raise TransferEncodingError(
+                        "the chunked transfer coding takes no parameters (RFC 9112 §7)", origin
+                    )
                 codings.append(name)
     return codings
 

@@ -96,7 +96,7 @@ class RequestParser(BaseParser):
         if len(hosts) > 1 or (version >= (1, 1) and not hosts):
             raise InvalidHeader("an HTTP/1.1 request needs exactly one Host field", fields_at)
         te_values = headers.getall(TRANSFER_ENCODING, None)
-        codings = None if te_values is None else transfer_codings(te_values)
+        codings = None if te_values is None else transfer_codings(te_values, fields_at)
         cl_values = headers.getall(CONTENT_LENGTH, None)
         length = (
             None if cl_values is None else content_length(cl_values, buf, nl + 2, end + 2, origin)

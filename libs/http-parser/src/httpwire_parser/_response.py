@@ -245,8 +245,9 @@ class ResponseParser(BaseParser):
             if len(te_values) == 1 and te_values[0] == "chunked":
                 chunked = True
             else:
-                codings = transfer_codings(te_values)
-                chunked = chunked_framing(codings, self._origin + nl + 2, request=False)
+                fields_at = self._origin + nl + 2
+                codings = transfer_codings(te_values, fields_at)
+                chunked = chunked_framing(codings, fields_at, request=False)
         if chunked:
             state = CHUNK_SIZE
             if version < (1, 1):
