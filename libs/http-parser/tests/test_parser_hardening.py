@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+import httpwire_parser._headers
+import httpwire_parser._readers
 from httpwire_parser import (
     BadStatusLine,
     ContentLengthError,
@@ -215,3 +219,143 @@ def test_parameters_on_other_codings_are_still_allowed() -> None:
     events, error = same_whatever_the_split(wire)
     assert error is None
     assert b"".join(e.data for e in events if isinstance(e, Data)) == b"body"
+
+
+# -- issue 15.9: feeding one byte at a time costs time linear in the bytes fed -------------------
+
+
+class _Scanned:
+    """Adds up how many bytes the parser's searches and pattern matches may look at."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def span(self, buf: Any, pos: int = 0, endpos: int | None = None) -> None:
+        size = len(buf)
+        end = size if endpos is None else min(endpos, size)
+        start = pos + size if pos < 0 else pos
+        self.total += max(end - start, 0)
+
+
+class _CountingPattern:
+    """A compiled pattern whose matching calls report the span they are given to a _Scanned."""
+
+    def __init__(self, pattern: re.Pattern[bytes], scanned: _Scanned) -> None:
+        self._pattern = pattern
+        self._scanned = scanned
+
+    def _wrap(self, name: str) -> Callable[..., Any]:
+        method = getattr(self._pattern, name)
+
+        def call(buf: Any, *args: Any) -> Any:
+            self._scanned.span(buf, *args)
+            return method(buf, *args)
+
+        return call
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("match", "fullmatch", "search", "finditer", "findall"):
+            return self._wrap(name)
+        return getattr(self._pattern, name)
+
+
+def _counting_bytearray(scanned: _Scanned) -> type[bytearray]:
+    class CountingBytearray(bytearray):
+        def find(self, sub: Any, *args: Any) -> int:  # type: ignore[override]
+            scanned.span(self, *args)
+            return super().find(sub, *args)
+
+        def rfind(self, sub: Any, *args: Any) -> int:  # type: ignore[override]
+            scanned.span(self, *args)
+            return super().rfind(sub, *args)
+
+        def count(self, sub: Any, *args: Any) -> int:  # type: ignore[override]
+            scanned.span(self, *args)
+            return super().count(sub, *args)
+
+    return CountingBytearray
+
+
+def _patterns_in(obj: Any) -> Iterator[tuple[Any, str, Any]]:
+    """(owner, attribute, value) for each compiled pattern held by *obj* or by what it holds."""
+    for name in dir(obj):
+        value = getattr(obj, name, None)
+        if isinstance(value, re.Pattern):
+            yield obj, name, value
+        elif name in ("patterns", "_start_prefix") or type(value).__name__ == "LinePrefix":
+            if isinstance(value, tuple) and all(isinstance(p, re.Pattern) for p in value):
+                yield obj, name, value
+            elif value is not None and not isinstance(value, (tuple, type)):
+                yield from _patterns_in(value)
+
+
+def bytes_scanned(
+    monkeypatch: pytest.MonkeyPatch, parser: ResponseParser | RequestParser, wire: bytes
+) -> int:
+    """Feed *wire* one byte per call; return how many bytes the parser's scans spanned."""
+    scanned = _Scanned()
+    with monkeypatch.context() as patch:
+        owners = [httpwire_parser._readers, httpwire_parser._headers, parser]
+        for owner in owners:
+            for holder, name, value in list(_patterns_in(owner)):
+                if isinstance(value, tuple):
+                    wrapped: Any = tuple(_CountingPattern(p, scanned) for p in value)
+                else:
+                    wrapped = _CountingPattern(value, scanned)
+                patch.setattr(holder, name, wrapped)
+        counting = _counting_bytearray(scanned)
+        patch.setattr(httpwire_parser._readers, "bytearray", counting, raising=False)
+        parser._pending = counting()  # type: ignore[attr-defined]
+        for i in range(len(wire)):
+            parser.feed(wire[i : i + 1])
+    return scanned.total
+
+
+BIG = 1 << 20
+LINEAR_CASES: dict[str, Callable[[int], bytes]] = {
+    "status line": lambda n: b"HTTP/1.1 200 " + b"r" * n + b"\r\nContent-Length: 0\r\n\r\n",
+    "field line": lambda n: b"HTTP/1.1 200 OK\r\nX: " + b"v" * n + b"\r\nContent-Length: 0\r\n\r\n",
+    "field name": lambda n: b"HTTP/1.1 200 OK\r\n" + b"n" * n + b": v\r\nContent-Length: 0\r\n\r\n",
+    "many lines": lambda n: b"HTTP/1.1 200 OK\r\n" + b"X: 12\r\n" * (n // 7) + b"\r\n",
+    "chunk line": lambda n: CHUNKED_HEAD + b"4;e=" + b"x" * n + b"\r\nbody\r\n0\r\n\r\n",
+    "trailer": lambda n: CHUNKED_HEAD + b"0\r\nT: " + b"t" * n + b"\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(LINEAR_CASES))
+def test_bytewise_feeding_scans_a_bounded_number_of_bytes_per_byte(
+    monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    # issue 15.9: a long line fed one byte per call was rescanned from its start at every byte.
+    build = LINEAR_CASES[case]
+    counts = []
+    for n in (3000, 6000):
+        parser = ResponseParser(
+            max_line_size=BIG, max_field_size=BIG, max_headers=BIG, max_trailer_size=BIG
+        )
+        wire = build(n)
+        counts.append(bytes_scanned(monkeypatch, parser, wire) / len(wire))
+    # A linear parser scans each byte a bounded number of times, whatever the line length; a
+    # quadratic one scans about half the line per byte (1500 and then 3000 here).
+    assert counts[0] < 30
+    assert counts[1] < counts[0] * 1.2
+
+
+def test_bytewise_request_target_scans_a_bounded_number_of_bytes_per_byte(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # issue 15.9: the request line is checked by its own pattern; it resumes as well.
+    counts = []
+    for n in (3000, 6000):
+        wire = b"GET /" + b"p" * n + b" HTTP/1.1\r\nHost: h\r\n\r\n"
+        parser = RequestParser(max_line_size=BIG)
+        counts.append(bytes_scanned(monkeypatch, parser, wire) / len(wire))
+    assert counts[0] < 30
+    assert counts[1] < counts[0] * 1.2
+
+
+def test_the_counter_sees_the_scans_it_is_meant_to_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The counting above must see the parser's work: a whole head is scanned at least once.
+    wire = LINEAR_CASES["field line"](3000)
+    parser = ResponseParser(max_field_size=BIG)
+    assert bytes_scanned(monkeypatch, parser, wire) >= len(wire)

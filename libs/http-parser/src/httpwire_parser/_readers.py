@@ -7,19 +7,26 @@ House rules:
 - No per-byte or per-line Python loops on the hot path: heads are found with ``bytes.find``,
   field sections are checked and split by a few C-level calls over the whole section (see
   ``parse_fields``), bodies are sliced.
-- While a head is incomplete, its complete lines are validated as they arrive (remembering where
-  the last check stopped), so garbage is rejected early and byte-at-a-time feeding stays linear.
+- While a head (or a chunk line) is incomplete, what has arrived is validated as it arrives,
+  resuming where the last check stopped (``_checked``, ``_tail``, ``_tail_state``, ``_scan``):
+  garbage is rejected early and byte-at-a-time feeding costs time linear in the bytes fed.
 - After any error the parser is unusable: every later call raises ParserStateError.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from multidict import CIMultiDictProxy
 
-from ._abnf import CHUNK_LINE_RE, CHUNK_PREFIX_RE, FIELD_BLOCK_RE, FIELD_PREFIX_RE
+from ._abnf import (
+    CHUNK_LINE_RE,
+    CHUNK_PREFIX,
+    CHUNK_PREFIX_RE,
+    FIELD_BLOCK_RE,
+    FIELD_PREFIX,
+    LinePrefix,
+)
 from ._decoders import ContentDecoder
 from ._events import EMPTY_HEADERS, Data, EndOfMessage, Event, Upgraded
 from ._headers import (
@@ -94,8 +101,11 @@ class BaseParser:
         "_pending",
         "_piece_size",
         "_remaining",
-        "_start_prefix_re",
+        "_scan",
+        "_start_prefix",
         "_state",
+        "_tail",
+        "_tail_state",
         "_upgrade_after",
     )
 
@@ -108,7 +118,7 @@ class BaseParser:
         auto_decompress: bool,
         max_decompressed_size: int | None,
         decompress_piece_size: int,
-        start_prefix_re: re.Pattern[bytes],
+        start_prefix: LinePrefix,
     ) -> None:
         if (
             max_line_size < 1
@@ -126,12 +136,18 @@ class BaseParser:
         self._auto_decompress = auto_decompress
         self._max_decompressed_size = max_decompressed_size
         self._piece_size = decompress_piece_size
-        self._start_prefix_re = start_prefix_re
+        self._start_prefix = start_prefix
         self._state: int = HEAD
         self._pending = bytearray()
         self._fed = 0
         self._origin = 0
+        # Where the validation of an incomplete head or chunk line stopped, relative to its
+        # start: the first line not complete yet, how far that line is valid, the LinePrefix
+        # state there, and where to look for the end of the head next.
         self._checked = 0
+        self._tail = 0
+        self._tail_state = 0
+        self._scan = 0
         self._lines = 0
         self._cl_seen = False
         self._remaining = 0
@@ -159,19 +175,22 @@ class BaseParser:
                 self._origin = origin
                 pending += data
                 if state == HEAD:
-                    if pending.find(b"\r\n\r\n", max(0, self._checked - 2)) < 0:
+                    if pending.find(b"\r\n\r\n", self._scan) < 0:
                         self._head_incomplete(pending, 0, len(pending))
                         return events
                 elif state == TRAILERS:
                     if (
                         not pending.startswith(b"\r\n")
-                        and pending.find(b"\r\n\r\n", max(0, self._checked - 2)) < 0
+                        and pending.find(b"\r\n\r\n", self._scan) < 0
                     ):
                         self._head_incomplete(pending, 0, len(pending))
                         return events
-                elif state == CHUNK_SIZE and pending.find(b"\n") < 0:
-                    self._chunk_line_incomplete(pending, 0, len(pending))
-                    return events
+                elif state == CHUNK_SIZE:
+                    if pending.find(b"\n", self._tail) < 0:
+                        self._chunk_line_incomplete(pending, 0, len(pending))
+                        return events
+                    self._tail = 0
+                    self._tail_state = 0
                 buf = bytes(pending)
                 pending.clear()
             else:
@@ -269,8 +288,8 @@ class BaseParser:
                         break
                     byte = buf[pos]
                 return pos
-            checked = self._checked
-            end = buf.find(b"\r\n\r\n", pos + checked - 2 if checked > 2 else pos)
+            scan = self._scan
+            end = buf.find(b"\r\n\r\n", pos + scan)
             if end < 0:
                 self._head_incomplete(buf, pos, n)
                 if pos == first:
@@ -279,11 +298,10 @@ class BaseParser:
                 self._pending = bytearray(memoryview(buf)[pos:])
                 self._origin += pos
                 return n
-            if checked:
-                # Left over from validating this head while it arrived (all three go together).
-                self._checked = 0
-                self._lines = 0
-                self._cl_seen = False
+            if scan:
+                # Left over from validating this head while it arrived (all go together; `scan`
+                # is not 0 once any of a head was validated, as a head starts with a valid byte).
+                self._reset_incomplete()
             nl = buf.find(b"\r\n", pos, end + 2)
             if nl - pos > self._max_line_size:
                 raise LineTooLong(
@@ -294,63 +312,87 @@ class BaseParser:
                 return pos
 
     def _head_incomplete(self, buf: bytes | bytearray, start: int, n: int) -> None:
-        """Validate what has arrived of a head (or trailer section) that is not complete yet."""
+        """Validate what has arrived of a head (or trailer section) that is not complete yet.
+
+        The head starts at *start*; the check resumes where the previous one stopped, so each
+        byte is looked at a bounded number of times however the head is split.
+        """
         origin = self._origin
-        i = start + self._checked
+        i = start + self._checked  # the first line that was not complete
+        tail = start + self._tail  # how far that line was found valid
+        state = self._tail_state
         lines = self._lines
         if lines == 0:
-            nl = buf.find(b"\n", i, n)
+            nl = buf.find(b"\n", tail, n)
             if nl < 0:
                 tail_end = n - 1 if buf[n - 1] == 13 else n
-                m = self._start_prefix_re.match(buf, i, tail_end)
-                if m is None or m.end() != tail_end:
-                    bad = m.end() if m is not None else i
+                good, tail, state = self._start_prefix.check(buf, tail, state, tail_end)
+                if good != tail_end:
                     raise self._bad_start_line(
-                        f"invalid byte {buf[bad]:#04x} in the start line", origin + bad
+                        f"invalid byte {buf[good]:#04x} in the start line", origin + good
                     )
                 if n - i > self._max_line_size + 1:
                     raise LineTooLong(
                         f"start line longer than {self._max_line_size} bytes", origin + i
                     )
-                return
-            line = bytes(buf[i:nl])
-            if not line.endswith(b"\r"):
-                raise self._bad_start_line(
-                    "bare LF ends the start line (CRLF required)", origin + nl
-                )
-            err = self._start_line_error(line, 0, len(line) - 1)
-            if err is not None:
-                if err.position is not None:
-                    err.position += origin + i
-                raise err
-            i = nl + 1
-            lines = 1
-        last = buf.rfind(b"\n", i, n)
-        if last >= 0:
-            if FIELD_BLOCK_RE.fullmatch(buf, i, last + 1) is None:
-                raise field_block_error(bytes(buf), i, last + 1, origin)
-            if self._state != TRAILERS:
-                # Trailers do not frame the message (and a complete section is not checked for
-                # Content-Length either): judging them early would depend on the segmentation.
-                self._early_content_length(buf, i, last + 1)
-            lines += buf.count(b"\n", i, last + 1)
-            if lines - 1 > self._max_headers:
-                raise TooManyHeaders(f"more than {self._max_headers} field lines", origin + last)
-            i = last + 1
-        if n > i:
-            tail_end = n - 1 if buf[n - 1] == 13 else n
-            m = FIELD_PREFIX_RE.match(buf, i, tail_end)
-            if m is None or m.end() != tail_end:
-                bad, message = describe_line_fault(bytes(buf), i, tail_end)
-                raise InvalidHeader(message, origin + bad)
-            if n - i > self._max_field_size + 1:
-                raise LineTooLong(
-                    f"field line longer than {self._max_field_size} bytes", origin + i
-                )
+            else:
+                line = bytes(buf[i:nl])
+                if not line.endswith(b"\r"):
+                    raise self._bad_start_line(
+                        "bare LF ends the start line (CRLF required)", origin + nl
+                    )
+                err = self._start_line_error(line, 0, len(line) - 1)
+                if err is not None:
+                    if err.position is not None:
+                        err.position += origin + i
+                    raise err
+                i = tail = nl + 1
+                state = 0
+                lines = 1
+        if lines:
+            last = buf.rfind(b"\n", tail, n)
+            if last >= 0:
+                if FIELD_BLOCK_RE.fullmatch(buf, i, last + 1) is None:
+                    raise field_block_error(bytes(buf), i, last + 1, origin)
+                if self._state != TRAILERS:
+                    # Trailers do not frame the message (and a complete section is not checked
+                    # for Content-Length either): judging them early would depend on the split.
+                    self._early_content_length(buf, i, last + 1)
+                lines += buf.count(b"\n", i, last + 1)
+                if lines - 1 > self._max_headers:
+                    raise TooManyHeaders(
+                        f"more than {self._max_headers} field lines", origin + last
+                    )
+                i = tail = last + 1
+                state = 0
+            if n > i:
+                tail_end = n - 1 if buf[n - 1] == 13 else n
+                good, tail, state = FIELD_PREFIX.check(buf, tail, state, tail_end)
+                if good != tail_end:
+                    bad, message = describe_line_fault(bytes(buf), i, tail_end)
+                    raise InvalidHeader(message, origin + bad)
+                if n - i > self._max_field_size + 1:
+                    raise LineTooLong(
+                        f"field line longer than {self._max_field_size} bytes", origin + i
+                    )
         if n - start > self._max_head_size:
             raise LineTooLong("header section too large", origin + n)
         self._checked = i - start
+        self._tail = tail - start
+        self._tail_state = state
         self._lines = lines
+        # The end of the head is the CRLF ending the line being validated (past its valid part)
+        # or, when nothing of that line is here yet, the CRLF that may start it.
+        self._scan = tail - start if tail > i else max(i - start - 2, 0)
+
+    def _reset_incomplete(self) -> None:
+        """Forget where the validation of an incomplete head stopped: that head is complete."""
+        self._checked = 0
+        self._tail = 0
+        self._tail_state = 0
+        self._scan = 0
+        self._lines = 0
+        self._cl_seen = False
 
     def _early_content_length(self, buf: bytes | bytearray, start: int, end: int) -> None:
         """Reject a bad or repeated Content-Length as soon as its line arrives (llhttp does too)."""
@@ -529,8 +571,7 @@ class BaseParser:
         however it is split.
         """
         tail_end = n - 1 if buf[n - 1] == 13 else n
-        m = CHUNK_PREFIX_RE.match(buf, pos, tail_end)
-        good = m.end() if m is not None else pos
+        good, tail, state = CHUNK_PREFIX.check(buf, pos + self._tail, self._tail_state, tail_end)
         if good - pos > self._max_line_size:
             raise LineTooLong(
                 f"chunk line longer than {self._max_line_size} bytes", self._origin + pos
@@ -539,6 +580,8 @@ class BaseParser:
             raise TransferEncodingError(
                 f"invalid byte {buf[good]:#04x} in a chunk line", self._origin + good
             )
+        self._tail = tail - pos
+        self._tail_state = state
 
     def _read_chunk_data(self, buf: bytes, pos: int, events: list[Event]) -> int:
         n = len(buf)
@@ -572,7 +615,7 @@ class BaseParser:
         if buf.startswith(b"\r\n", pos):
             self._finish_message(events)
             return pos + 2
-        end = buf.find(b"\r\n\r\n", pos + (self._checked - 2 if self._checked > 2 else 0))
+        end = buf.find(b"\r\n\r\n", pos + self._scan)
         if end < 0:
             if n - pos > self._max_trailer_size:
                 raise LineTooLong(
@@ -585,8 +628,7 @@ class BaseParser:
             raise LineTooLong(
                 f"trailer section longer than {self._max_trailer_size} bytes", self._origin + pos
             )
-        self._checked = 0
-        self._lines = 0
+        self._reset_incomplete()
         fields, raw = parse_fields(
             buf, pos, end + 2, self._origin, self._max_field_size, self._max_headers
         )

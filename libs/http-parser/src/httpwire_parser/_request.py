@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from multidict import CIMultiDictProxy
 
-from ._abnf import REQUEST_LINE_RE, REQUEST_PREFIX_RE
+from ._abnf import REQUEST_LINE_RE, REQUEST_PREFIX, REQUEST_PREFIX_RE
 from ._events import EMPTY_HEADERS, EndOfMessage, Event, Request
 from ._headers import (
     CONNECTION,
@@ -60,7 +60,7 @@ class RequestParser(BaseParser):
             auto_decompress,
             max_decompressed_size,
             decompress_piece_size,
-            REQUEST_PREFIX_RE,
+            REQUEST_PREFIX,
         )
 
     def _bad_start_line(self, message: str, position: int) -> HttpParserError:

@@ -10,6 +10,7 @@ from ._abnf import (
     FIELD_BYTES,
     STATUS_CODE_OUT_OF_RANGE_RE,
     STATUS_LINE_RE,
+    STATUS_PREFIX,
     STATUS_PREFIX_RE,
     STR_CANONICAL_FIELD_LINE_RE,
     STR_FIELD_LINE_RE,
@@ -94,7 +95,7 @@ class ResponseParser(BaseParser):
             auto_decompress,
             max_decompressed_size,
             decompress_piece_size,
-            STATUS_PREFIX_RE,
+            STATUS_PREFIX,
         )
         self._methods: deque[str] = deque()
 
