@@ -7,7 +7,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import httpwire_parser._abnf
 import httpwire_parser._headers
 import httpwire_parser._readers
 from httpwire_parser import (
@@ -359,3 +362,36 @@ def test_the_counter_sees_the_scans_it_is_meant_to_count(monkeypatch: pytest.Mon
     wire = LINEAR_CASES["field line"](3000)
     parser = ResponseParser(max_field_size=BIG)
     assert bytes_scanned(monkeypatch, parser, wire) >= len(wire)
+
+
+#: Each resumable line check with the full pattern it stands for and bytes to build lines from.
+_PREFIXES = {
+    "status": ("STATUS_PREFIX", "STATUS_PREFIX_RE", b"HTTP/1.0 29 x\t\x01:;"),
+    "request": ("REQUEST_PREFIX", "REQUEST_PREFIX_RE", b"GET /x HTTP/1.0 9\x01:"),
+    "field": ("FIELD_PREFIX", "FIELD_PREFIX_RE", b"ab:c \t\x01\x7f\x80"),
+    "chunk": ("CHUNK_PREFIX", "CHUNK_PREFIX_RE", b'0aF;x= \x01g"'),
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(sorted(_PREFIXES)),
+    data=st.data(),
+)
+def test_resumed_line_checks_agree_with_a_full_match(kind: str, data: st.DataObject) -> None:
+    # issue 15.9: checking a line piece by piece, resuming each time, gives the verdict of the
+    # full prefix pattern on everything that has arrived, wherever the pieces end.
+    prefix_name, pattern_name, alphabet = _PREFIXES[kind]
+    prefix = getattr(httpwire_parser._abnf, prefix_name)
+    pattern = getattr(httpwire_parser._abnf, pattern_name)
+    seed = {"status": b"HTTP/1.1 200 OK", "request": b"GET /a HTTP/1.1"}.get(kind, b"")
+    line = seed[: data.draw(st.integers(0, len(seed)))] + data.draw(
+        st.binary(max_size=40).map(lambda b: bytes(alphabet[x % len(alphabet)] for x in b))
+    )
+    cuts = sorted([*data.draw(st.lists(st.integers(0, len(line)), max_size=6)), len(line)])
+    pos = state = 0
+    for cut in cuts:
+        good, pos, state = prefix.check(line, pos, state, cut)
+        assert good == pattern.match(line, 0, cut).end()
+        if good != cut:
+            break
