@@ -8,6 +8,9 @@ start with ``test_`` so pytest never collects it on its own.
 Properties:
 
 * any segmentation of a valid response stream gives the same events as feeding it whole;
+* compressed bodies (gzip, deflate, br; any framing) give exactly the same events whatever
+  ``max_output_per_feed``, drained with ``feed(b"")`` or fed on while pending, and no call returns
+  much more decoded data than the budget (issue 15.2);
 * parsing what the serializers wrote gives back the same heads, bodies and trailers (responses and
   requests);
 * random bytes, and valid streams with bytes flipped, inserted or deleted, only ever raise
@@ -19,7 +22,9 @@ Properties:
 from __future__ import annotations
 
 import argparse
+import gzip
 import sys
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from httpwire_parser import (
+    CONTENT_CODINGS,
     ChunkedEncoder,
     Data,
     EndOfMessage,
@@ -374,6 +380,79 @@ def prop_edge_segmentation(wire: bytes, cuts: list[int]) -> None:
     assert outcome([wire[i : i + 1] for i in range(len(wire))]) == whole
 
 
+def _compress(payload: bytes, coding: str) -> bytes:
+    if coding == "gzip":
+        return gzip.compress(payload)
+    if coding == "deflate":
+        return zlib.compress(payload)
+    if coding == "br":
+        import brotli
+
+        return bytes(brotli.compress(payload))
+    return payload
+
+
+@st.composite
+def compressed_streams(draw: Any) -> bytes:
+    """Responses with compressed (and some identity) bodies, framed every way (issue 15.2)."""
+    wire = b""
+    count = draw(st.integers(1, 3))
+    for index in range(count):
+        coding = draw(st.sampled_from([*CONTENT_CODINGS, "identity"]))
+        payload = draw(st.binary(max_size=200)) * draw(st.integers(1, 60))
+        body = _compress(payload, coding)
+        last = index == count - 1
+        framing = draw(
+            st.sampled_from(["length", "chunked", "eof"] if last else ["length", "chunked"])
+        )
+        headers = [("Content-Encoding", coding)]
+        if framing == "length":
+            headers.append(("Content-Length", str(len(body))))
+            payload_wire = body
+        elif framing == "chunked":
+            headers.append(("Transfer-Encoding", "chunked"))
+            cuts = sorted(draw(st.lists(st.integers(0, len(body)), max_size=4)))
+            encoder = ChunkedEncoder()
+            pieces = [body[a:b] for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True)]
+            payload_wire = b"".join(encoder.encode(p) for p in pieces) + encoder.finish()
+        else:
+            payload_wire = body
+        wire += serialize_response_head(200, "OK", headers) + payload_wire
+    return wire
+
+
+def prop_output_budget(
+    wire: bytes, cuts: list[int], budget: int, piece: int, feed_on: bool
+) -> None:
+    chunks = split_at(wire, cuts)
+    unbounded = ResponseParser(max_output_per_feed=1 << 40, decompress_piece_size=piece)
+    want = feed_all(unbounded, chunks)
+    parser = ResponseParser(max_output_per_feed=budget, decompress_piece_size=piece)
+    got: list[Any] = []
+    compressed = False
+
+    def take(batch: list[Any]) -> None:
+        nonlocal compressed
+        decoded = 0
+        for event in batch:
+            if isinstance(event, Response):
+                compressed = event.headers.get("content-encoding", "identity") != "identity"
+            elif isinstance(event, Data) and compressed:
+                decoded += len(event.data)
+        assert decoded <= budget + piece, (decoded, budget, piece)
+        got.extend(batch)
+
+    for chunk in chunks:
+        take(parser.feed(chunk))
+        while parser.pending and not feed_on:
+            take(parser.feed(b""))
+    while parser.pending:
+        take(parser.feed(b""))
+    assert parser.feed(b"") == []
+    take(parser.feed_eof())
+    assert got == want
+
+
 cut_lists = st.lists(st.integers(min_value=0, max_value=10_000), max_size=6)
 edit_lists = st.lists(
     st.tuples(st.integers(0, 2), st.integers(0, 10_000), st.integers(0, 255)),
@@ -399,6 +478,14 @@ PROPERTIES: dict[str, tuple[Any, ...]] = {
     "mutations": (prop_mutations, response_streams(), edit_lists, cut_lists),
     "upgrade_tail": (prop_upgrade_tail, st.binary(max_size=100), cut_lists),
     "edge_segmentation": (prop_edge_segmentation, edge_streams(), cut_lists),
+    "output_budget": (
+        prop_output_budget,
+        compressed_streams(),
+        cut_lists,
+        st.integers(1, 3000),
+        st.integers(1, 700),
+        st.booleans(),
+    ),
 }
 
 

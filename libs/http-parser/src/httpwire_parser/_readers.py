@@ -10,11 +10,17 @@ House rules:
 - While a head (or a chunk line) is incomplete, what has arrived is validated as it arrives,
   resuming where the last check stopped (``_checked``, ``_tail``, ``_tail_state``, ``_scan``):
   garbage is rejected early and byte-at-a-time feeding costs time linear in the bytes fed.
+- Decoded output is bounded per ``feed()`` call (``max_output_per_feed``): a reader whose decoder
+  piece crosses the budget hands the decoder's lazy output iterator to ``_held`` and the rest of
+  its input to ``_queue`` (see ``_pump``), and returns as if it had consumed everything; the next
+  call resumes there. Identity bodies are not budgeted: they are no larger than the input.
 - After any error the parser is unusable: every later call raises ParserStateError.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
 from typing import Final
 
 from multidict import CIMultiDictProxy
@@ -39,6 +45,7 @@ from ._headers import (
 from .exceptions import (
     BadStatusLine,
     DataAfterClose,
+    DecompressionLimitError,
     HttpParserError,
     IncompleteMessage,
     InvalidHeader,
@@ -62,10 +69,19 @@ TRAILERS: Final = 5
 UNTIL_EOF: Final = 6
 CLOSED: Final = 7
 SWITCHING: Final = 8
-# Terminal states (no reader): >= UPGRADED.
+# Terminal states (no reader): >= UPGRADED. HELD is not terminal: decoded output is pending and
+# the state to go back to is in `_held`; feed() and feed_eof() test it only once past the one
+# comparison they make anyway, so the other states pay nothing for it.
 UPGRADED: Final = 9
 FAILED: Final = 10
 FINISHED: Final = 11
+HELD: Final = 12
+
+#: The default ``max_decompressed_size``: 64 MiB. Memory per call is bounded by
+#: ``max_output_per_feed`` whatever this is; the cap is for callers that gather a whole body
+#: (``read()``), where 64 MiB is far above any page or API response, while a brotli bomb stops
+#: after about 13 KB of its input instead of filling a gigabyte (the earlier default, 1 GiB).
+DEFAULT_MAX_DECOMPRESSED_SIZE: Final = 1 << 26
 
 _HEXDIGITS: Final = frozenset(b"0123456789abcdefABCDEF")
 _new: Final = object.__new__
@@ -85,10 +101,12 @@ class BaseParser:
 
     __slots__ = (
         "_auto_decompress",
+        "_budget",
         "_checked",
         "_cl_seen",
         "_decoder",
         "_fed",
+        "_held",
         "_keep_alive",
         "_lines",
         "_max_decompressed_size",
@@ -100,8 +118,10 @@ class BaseParser:
         "_origin",
         "_pending",
         "_piece_size",
+        "_queue",
         "_remaining",
         "_scan",
+        "_spent",
         "_start_prefix",
         "_state",
         "_tail",
@@ -118,6 +138,7 @@ class BaseParser:
         auto_decompress: bool,
         max_decompressed_size: int | None,
         decompress_piece_size: int,
+        max_output_per_feed: int,
         start_prefix: LinePrefix,
     ) -> None:
         if (
@@ -126,6 +147,7 @@ class BaseParser:
             or max_headers < 1
             or max_trailer_size < 1
             or decompress_piece_size < 1
+            or max_output_per_feed < 1
         ):
             raise LocalProtocolError("size limits must be positive")
         self._max_line_size = max_line_size
@@ -136,6 +158,13 @@ class BaseParser:
         self._auto_decompress = auto_decompress
         self._max_decompressed_size = max_decompressed_size
         self._piece_size = decompress_piece_size
+        self._budget = max_output_per_feed
+        # Decoded bytes returned by the current feed() call; the held decoder output (iterator,
+        # next piece, chunk_end, finish the message after it) and the input not parsed yet (made
+        # on the first hold: most parsers never need one).
+        self._spent = 0
+        self._held: tuple[Iterator[bytes], bytes, bool, bool, int] | None = None
+        self._queue: deque[bytes] | None = None
         self._start_prefix = start_prefix
         self._state: int = HEAD
         self._pending = bytearray()
@@ -161,11 +190,17 @@ class BaseParser:
         """Parse the next bytes of the stream and return the events they complete.
 
         Any split of the stream gives the same heads, trailers and end-of-message events, and the
-        same body bytes (possibly in different :class:`Data` pieces).
+        same body bytes (possibly in different :class:`Data` pieces). Decoded body bytes are
+        returned about ``max_output_per_feed`` at a time: when :attr:`pending` is then True, call
+        ``feed(b"")`` for the next batch (new bytes may be fed too; they are parsed after what
+        is held, and the events are the same as with an unbounded budget).
         """
         state = self._state
         if state >= UPGRADED:
+            if state == HELD:
+                return self._feed_held(data)
             raise ParserStateError(f"feed() refused: {_TERMINAL_REASON[state]}")
+        self._spent = 0
         events: list[Event] = []
         pending = self._pending
         try:
@@ -223,6 +258,54 @@ class BaseParser:
             raise err from exc
         return events
 
+    def _feed_held(self, data: bytes) -> list[Event]:
+        """feed() while decoded output is held: go on with it, then with the input queued.
+
+        Each queued piece is then fed as the call that brought it was (so the events are those
+        of an unbounded budget), with what is left of this call's budget.
+        """
+        events: list[Event] = []
+        queue = self._queue
+        held = self._held
+        # Both are set when the output is held.
+        assert queue is not None
+        assert held is not None
+        if data:
+            queue.append(data if type(data) is bytes else bytes(data))
+        pieces, last, chunk_end, finish, self._state = held
+        self._held = None
+        self._spent = 0
+        budget = self._budget
+        try:
+            if not self._pump(events, pieces, last, chunk_end, finish):
+                return events
+            spent = self._spent
+            while queue and self._state < UPGRADED:
+                self._budget = budget - spent
+                events += self.feed(queue.popleft())
+                spent += self._spent
+            if self._state == SWITCHING:
+                # The message whose output was held ended a protocol switch, with no bytes after.
+                self._read_switching(b"", 0, events)
+            if self._state == UPGRADED and queue:
+                # Bytes fed while output was pending, after the switch: they belong to the tail.
+                upgraded = events[-1]
+                assert isinstance(upgraded, Upgraded)
+                events[-1] = Upgraded(upgraded.tail + b"".join(queue))
+                queue.clear()
+        except HttpParserError as exc:
+            if self._state == FAILED:
+                # Raised by a queued piece's feed(), which failed the parser with its events.
+                exc.events = events + exc.events
+                if isinstance(exc, DecompressionLimitError):
+                    _drop_decoded(exc.events)
+            else:
+                self._fail(exc, events)
+            raise
+        finally:
+            self._budget = budget
+        return events
+
     def feed_eof(self) -> list[Event]:
         """Tell the parser the peer closed the connection; returns the events this completes.
 
@@ -231,6 +314,11 @@ class BaseParser:
         """
         state = self._state
         if state >= UPGRADED:
+            if state == HELD:
+                raise ParserStateError(
+                    "feed_eof() refused: decoded output is pending; call feed(b'') until "
+                    "pending is False, then feed_eof()"
+                )
             raise ParserStateError(f"feed_eof() refused: {_TERMINAL_REASON[state]}")
         events: list[Event] = []
         try:
@@ -252,13 +340,25 @@ class BaseParser:
 
     @property
     def buffered(self) -> int:
-        """How many received bytes are held back waiting for the rest of a line or head."""
-        return len(self._pending)
+        """How many received bytes are held back: waiting for the rest of a line or head, or
+        not parsed yet because decoded output is pending."""
+        queue = self._queue
+        return len(self._pending) + (sum(map(len, queue)) if queue else 0)
+
+    @property
+    def pending(self) -> bool:
+        """Whether the parser holds decoded output (and maybe input) that gives more events
+        without new bytes: call ``feed(b"")`` to get them, before :meth:`feed_eof`."""
+        return self._state == HELD
 
     def _fail(self, exc: HttpParserError, events: list[Event]) -> None:
         self._state = FAILED
         self._pending = bytearray()
         self._decoder = None
+        self._held = None
+        self._queue = None
+        if isinstance(exc, DecompressionLimitError):
+            _drop_decoded(events)
         exc.events = events
 
     # -- hooks for the request and response parsers --------------------------------------------
@@ -415,18 +515,55 @@ class BaseParser:
         else:
             self._decoder = None
 
-    def _emit_decoded(self, events: list[Event], piece: bytes, chunk_end: bool) -> None:
-        decoder = self._decoder
-        assert decoder is not None
-        last: bytes | None = None
-        for out in decoder.decode(piece):
+    def _pump(
+        self,
+        events: list[Event],
+        pieces: Iterator[bytes],
+        last: bytes | None,
+        chunk_end: bool,
+        finish: bool,
+    ) -> bool:
+        """Emit the decoder's output *pieces* (after *last*, one already taken) until they end or
+        this feed() call's budget is spent; returns whether they ended.
+
+        Each piece is emitted once the next one is known, so the final one of a chunk can carry
+        *chunk_end*, and the message is finished after them when *finish* is set. Once the budget
+        is spent, the iterator (lazy: nothing more is decoded) and the piece taken from it are
+        held for the next call, which then returns exactly the events an unbounded call would.
+        """
+        spent = self._spent
+        budget = self._budget
+        for out in pieces:
             if last is not None:
                 events.append(Data(last, False))
+                spent += len(last)
             last = out
+            if spent >= budget:
+                self._spent = spent
+                self._held = (pieces, last, chunk_end, finish, self._state)
+                self._state = HELD
+                if self._queue is None:
+                    self._queue = deque()
+                return False
         if last is not None:
             events.append(Data(last, chunk_end))
+            spent += len(last)
         elif chunk_end:
             events.append(Data(b"", True))
+        self._spent = spent
+        if finish:
+            self._finish_message(events)
+        return True
+
+    def _hold_rest(self, buf: bytes, end: int) -> int:
+        """Keep ``buf[end:]`` for after the held output; returns ``len(buf)`` (all consumed)."""
+        n = len(buf)
+        if end < n:
+            assert self._queue is not None  # made by _pump when it held the output
+            self._queue.appendleft(buf[end:])
+            # Counted again, from its start, when it is parsed.
+            self._fed -= n - end
+        return n
 
     def _finish_message(self, events: list[Event], end: EndOfMessage | None = None) -> None:
         self._cl_seen = False
@@ -450,22 +587,25 @@ class BaseParser:
         if end > n:
             end = n
         piece = buf if pos == 0 and end == n else buf[pos:end]
-        if self._decoder is None:
-            events.append(Data(piece))
-        else:
-            self._emit_decoded(events, piece, False)
         remaining -= end - pos
         self._remaining = remaining
-        if remaining == 0:
-            self._finish_message(events)
-        return end
+        decoder = self._decoder
+        if decoder is None:
+            events.append(Data(piece))
+            if remaining == 0:
+                self._finish_message(events)
+            return end
+        if self._pump(events, decoder.decode(piece), None, False, remaining == 0):
+            return end
+        return self._hold_rest(buf, end)
 
     def _read_until_eof(self, buf: bytes, pos: int, events: list[Event]) -> int:
         piece = buf if pos == 0 else buf[pos:]
-        if self._decoder is None:
+        decoder = self._decoder
+        if decoder is None:
             events.append(Data(piece))
         else:
-            self._emit_decoded(events, piece, False)
+            self._pump(events, decoder.decode(piece), None, False, False)
         return len(buf)
 
     def _read_chunk_size(self, buf: bytes, pos: int, events: list[Event]) -> int:
@@ -540,8 +680,8 @@ class BaseParser:
                     append(EndOfMessage(EMPTY_HEADERS, ()))
                     self._state = HEAD if self._keep_alive else CLOSED
                     return end + 7
-            else:
-                self._emit_decoded(events, buf[start:end], True)
+            elif not self._pump(events, decoder.decode(buf[start:end]), None, True, False):
+                return self._hold_rest(buf, end + 2)
             pos = end + 2
             if pos >= n:
                 return pos
@@ -594,11 +734,13 @@ class BaseParser:
         self._remaining = remaining
         if remaining == 0:
             self._state = CHUNK_CRLF
-        if self._decoder is None:
+        decoder = self._decoder
+        if decoder is None:
             events.append(Data(piece, remaining == 0))
-        else:
-            self._emit_decoded(events, piece, remaining == 0)
-        return end
+            return end
+        if self._pump(events, decoder.decode(piece), None, remaining == 0, False):
+            return end
+        return self._hold_rest(buf, end)
 
     def _read_chunk_crlf(self, buf: bytes, pos: int, events: list[Event]) -> int:
         if buf[pos] != 13:
@@ -651,6 +793,13 @@ class BaseParser:
         self._state = UPGRADED
         self._pending = bytearray()
         return len(buf)
+
+
+def _drop_decoded(events: list[Event]) -> None:
+    """Keep no decoded bulk on a DecompressionLimitError: drop the Data of the body that passed
+    the limit (the last events of the call), keeping its head and the messages before it."""
+    while events and type(events[-1]) is Data:
+        events.pop()
 
 
 #: The reader for each state (indexed by the state number); terminal states have none.

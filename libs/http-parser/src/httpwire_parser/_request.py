@@ -18,7 +18,15 @@ from ._headers import (
     parse_fields,
     transfer_codings,
 )
-from ._readers import CHUNK_SIZE, CLOSED, FIXED, HEAD, SWITCHING, BaseParser
+from ._readers import (
+    CHUNK_SIZE,
+    CLOSED,
+    DEFAULT_MAX_DECOMPRESSED_SIZE,
+    FIXED,
+    HEAD,
+    SWITCHING,
+    BaseParser,
+)
 from .exceptions import BadRequestLine, HttpParserError, InvalidHeader, TransferEncodingError
 
 __all__ = ["RequestParser"]
@@ -35,7 +43,10 @@ class RequestParser(BaseParser):
     (``Connection: upgrade`` plus ``Upgrade``), end with :class:`Upgraded` after their message;
     a server that declines the upgrade feeds ``Upgraded.tail`` to a new parser.
 
-    ``auto_decompress`` (off by default for servers) decodes a compressed request body.
+    ``auto_decompress`` (off by default for servers) decodes a compressed request body, with
+    the response parser's limits: ``max_decompressed_size`` (64 MiB by default) per body and
+    about ``max_output_per_feed`` decoded bytes per :meth:`feed`, ``feed(b"")`` giving the
+    next batch while :attr:`pending` is True.
     """
 
     __slots__ = ()
@@ -48,8 +59,9 @@ class RequestParser(BaseParser):
         max_headers: int = 128,
         max_trailer_size: int = 8190,
         auto_decompress: bool = False,
-        max_decompressed_size: int | None = 1 << 30,
+        max_decompressed_size: int | None = DEFAULT_MAX_DECOMPRESSED_SIZE,
         decompress_piece_size: int = 1 << 16,
+        max_output_per_feed: int = 1 << 20,
     ) -> None:
         BaseParser.__init__(
             self,
@@ -60,6 +72,7 @@ class RequestParser(BaseParser):
             auto_decompress,
             max_decompressed_size,
             decompress_piece_size,
+            max_output_per_feed,
             REQUEST_PREFIX,
         )
 

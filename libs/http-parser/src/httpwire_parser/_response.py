@@ -32,6 +32,7 @@ from ._headers import (
 from ._readers import (
     CHUNK_SIZE,
     CLOSED,
+    DEFAULT_MAX_DECOMPRESSED_SIZE,
     FIXED,
     HEAD,
     SWITCHING,
@@ -70,7 +71,11 @@ class ResponseParser(BaseParser):
     then refuses further input. With ``auto_decompress`` the body is decoded per
     Content-Encoding in pieces of at most ``decompress_piece_size`` bytes, and
     :class:`DecompressionLimitError` is raised once the decoded body passes
-    ``max_decompressed_size`` (None: no limit).
+    ``max_decompressed_size`` (default 64 MiB, None: no limit; its ``events`` then hold no
+    Data of that body). One :meth:`feed` returns about ``max_output_per_feed`` decoded bytes at
+    most; while :attr:`pending` is True, ``feed(b"")`` returns the next batch (and
+    :meth:`feed_eof` is refused). The 64 MiB default is far above any page or API response yet
+    stops a decompression bomb early; memory per call is bounded by the budget whatever it is.
     """
 
     __slots__ = ("_methods",)
@@ -83,8 +88,9 @@ class ResponseParser(BaseParser):
         max_headers: int = 128,
         max_trailer_size: int = 8190,
         auto_decompress: bool = True,
-        max_decompressed_size: int | None = 1 << 30,
+        max_decompressed_size: int | None = DEFAULT_MAX_DECOMPRESSED_SIZE,
         decompress_piece_size: int = 1 << 16,
+        max_output_per_feed: int = 1 << 20,
     ) -> None:
         BaseParser.__init__(
             self,
@@ -95,6 +101,7 @@ class ResponseParser(BaseParser):
             auto_decompress,
             max_decompressed_size,
             decompress_piece_size,
+            max_output_per_feed,
             STATUS_PREFIX,
         )
         self._methods: deque[str] = deque()
