@@ -163,19 +163,47 @@ async def open_socket(
                 else:
                     task.result().close()
             if fatal is not None:
-                if winner is not None:
-                    winner.close()
                 raise fatal
             if winner is None and position < len(ordered):
                 start_next()
-    finally:
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.wait(pending)
-            for task in pending:
-                if not task.cancelled() and task.exception() is None:
-                    task.result().close()
+    except BaseException:
+        # Cancelled or failed: whatever won is not returned, so it is closed here rather than
+        # left to the garbage collector, and so is anything the attempts still running open.
+        if winner is not None:
+            winner.close()
+        _stop_soon(pending)
+        raise
+    try:
+        await _stop(pending)
+    except BaseException:
+        # Cancelled while the losers were being stopped (their callbacks close what they open).
+        if winner is not None:
+            winner.close()
+        raise
     if winner is None:
         raise _combine(errors)
     return winner
+
+
+def _close_if_connected(task: asyncio.Task[socket.socket]) -> None:
+    """Done callback of an attempt nobody waits for: close the socket it may still produce."""
+    if not task.cancelled() and task.exception() is None:
+        task.result().close()
+
+
+def _stop_soon(tasks: set[asyncio.Task[socket.socket]]) -> None:
+    """Cancel the attempts still running; each closes its socket if it connects all the same."""
+    for task in tasks:
+        task.cancel()
+        task.add_done_callback(_close_if_connected)
+
+
+async def _stop(tasks: set[asyncio.Task[socket.socket]]) -> None:
+    """Cancel the attempts still running and wait until they are over, their sockets closed.
+
+    Their done callbacks close what they open, so even if this wait is cancelled in turn no
+    socket is left behind.
+    """
+    _stop_soon(tasks)
+    if tasks:
+        await asyncio.wait(tasks)
