@@ -6,6 +6,9 @@ import enum
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from ._disposition import content_disposition_filename
+from ._disposition import parse_content_disposition as _parse_disposition
+
 __all__ = ["ContentDisposition", "HttpVersion", "HttpVersion10", "HttpVersion11"]
 
 
@@ -101,23 +104,12 @@ def _unquote(value: str) -> str:
 def parse_content_disposition(header: str | None) -> ContentDisposition | None:
     """The Content-Disposition of ``header``, or ``None`` when there is none.
 
-    ``filename*`` (RFC 6266 / RFC 8187 ``charset''percent-encoded``) wins over ``filename``.
+    Parsed as aiohttp's multipart helpers parse it; ``filename*`` (RFC 6266 / RFC 8187
+    ``charset''percent-encoded``) wins over ``filename``.
     """
     if not header:
         return None
-    from urllib.parse import unquote
-
-    dtype, params = parse_media_type(header)
-    filename = None
-    extended = params.get("filename*")
-    if extended is not None:
-        charset, sep, rest = extended.partition("'")
-        if sep:
-            _lang, _, encoded = rest.partition("'")
-            try:
-                filename = unquote(encoded, encoding=charset or "utf-8", errors="strict")
-            except (LookupError, UnicodeDecodeError):
-                filename = None
-    if filename is None:
-        filename = params.get("filename")
-    return ContentDisposition(dtype or None, MappingProxyType(params), filename)
+    dtype, params = _parse_disposition(header)
+    return ContentDisposition(
+        dtype, MappingProxyType(params), content_disposition_filename(params, "filename")
+    )

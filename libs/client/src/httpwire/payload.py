@@ -1,195 +1,91 @@
 """Request bodies: one :class:`Payload` per kind of ``data``, each knowing its size, its default
 headers and how to write itself to an :class:`~httpwire.abc.AbstractStreamWriter`.
 
-The session turns ``data=`` and ``json=`` into a payload with :func:`get_payload`; the payload's
-``size`` decides between Content-Length and chunked framing, and ``reusable`` whether a redirect
-or a retry may send it again.
+The session turns ``data=`` into a payload with :func:`get_payload` (``json=`` into a
+:class:`JsonPayload`); the payload's ``size`` decides between Content-Length and chunked framing,
+and ``reusable`` whether a redirect or a retry may send it again. :data:`PAYLOAD_REGISTRY` and
+:func:`payload_type` let an application add kinds of its own, as in aiohttp.
 """
 
 from __future__ import annotations
 
-import json
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
-from typing import Any
+import io
+from collections.abc import AsyncIterable, Callable, Iterator
+from typing import Any, TypeVar
 
-from multidict import CIMultiDict
-
-from .abc import AbstractStreamWriter
+from ._payload_base import Order, Payload, PayloadRegistry
+from ._payload_files import (
+    BufferedReaderPayload,
+    BytesIOPayload,
+    IOBasePayload,
+    StringIOPayload,
+    TextIOPayload,
+)
+from ._payload_memory import BytesPayload, JsonBytesPayload, JsonPayload, StringPayload
+from ._payload_streams import AsyncIterablePayload, IterablePayload, StreamReaderPayload
+from .streams import StreamReader
 
 __all__ = [
+    "PAYLOAD_REGISTRY",
+    "AsyncIterablePayload",
+    "BufferedReaderPayload",
+    "BytesIOPayload",
     "BytesPayload",
+    "IOBasePayload",
+    "IterablePayload",
+    "JsonBytesPayload",
     "JsonPayload",
     "Payload",
+    "StreamReaderPayload",
+    "StringIOPayload",
     "StringPayload",
+    "TextIOPayload",
     "get_payload",
+    "payload_type",
 ]
 
-JSONEncoder = Callable[[Any], str]
+#: The registry :func:`get_payload` consults.
+PAYLOAD_REGISTRY = PayloadRegistry()
+
+_P = TypeVar("_P", bound=type[Payload])
 
 
-def _charset_of(content_type: str) -> str | None:
-    """The ``charset`` parameter of a Content-Type value, lower-cased, if present."""
-    for param in content_type.split(";")[1:]:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset":
-            return value.strip().strip('"').lower() or None
-    return None
+def get_payload(data: Any, *args: Any, **kwargs: Any) -> Payload:
+    """The payload for ``data`` (a :class:`Payload` as is).
 
-
-class Payload(ABC):
-    """A request body: its value, size (``None`` when unknown), headers and how to write it.
-
-    ``headers`` holds the Content-Type the body implies (and, for form parts, its
-    Content-Disposition); the request adds whichever the user did not set. ``reusable`` is true
-    when :meth:`write` can run again with the same result (bytes, text, JSON); a one-shot stream
-    is not, so a redirect that needs to resend it fails instead of sending an empty body.
+    Raises :class:`PayloadLookupError` (a :class:`TypeError` and a :class:`LookupError`)
+    naming the type when no registered kind handles it.
     """
-
-    _default_content_type: str = "application/octet-stream"
-    _size: int | None = None
-    reusable: bool = True
-
-    def __init__(
-        self,
-        value: Any,
-        headers: Mapping[str, str] | None = None,
-        content_type: str | None = None,
-        filename: str | None = None,
-        encoding: str | None = None,
-    ) -> None:
-        self._value = value
-        self._encoding = encoding
-        self._filename = filename
-        self._headers: CIMultiDict[str] = CIMultiDict(headers or ())
-        if content_type is not None:
-            self._headers["Content-Type"] = content_type
-        elif "Content-Type" not in self._headers:
-            self._headers["Content-Type"] = self._default_content_type
-
-    @property
-    def size(self) -> int | None:
-        """The body's length in bytes, or ``None`` when only writing it tells (chunked)."""
-        return self._size
-
-    @property
-    def filename(self) -> str | None:
-        """The file name a form part sends in its Content-Disposition, if any."""
-        return self._filename
-
-    @property
-    def headers(self) -> CIMultiDict[str]:
-        """The headers this body implies (Content-Type, Content-Disposition for form parts)."""
-        return self._headers
-
-    @property
-    def encoding(self) -> str | None:
-        """The charset text was encoded with, if the body came from text."""
-        return self._encoding
-
-    @property
-    def content_type(self) -> str:
-        """The body's Content-Type value."""
-        return self._headers["Content-Type"]
-
-    @property
-    def value(self) -> Any:
-        """What the payload was built from."""
-        return self._value
-
-    @abstractmethod
-    async def write(self, writer: AbstractStreamWriter) -> None:
-        """Write the whole body to ``writer`` (which frames it and waits while it is full)."""
-
-    @abstractmethod
-    def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
-        """The body as text (for logging and tests); streams that cannot tell raise TypeError."""
-
-    async def close(self) -> None:  # noqa: B027 - a no-op unless the body holds a resource
-        """Release what the payload holds open (files); a no-op for in-memory bodies."""
+    return PAYLOAD_REGISTRY.get(data, *args, **kwargs)
 
 
-class BytesPayload(Payload):
-    """A body already in memory: ``bytes``, ``bytearray`` or ``memoryview``."""
-
-    def __init__(self, value: bytes | bytearray | memoryview, **kwargs: Any) -> None:
-        if not isinstance(value, (bytes, bytearray, memoryview)):
-            raise TypeError(f"value argument must be bytes-like, not {type(value).__name__!r}")
-        if isinstance(value, memoryview):
-            self._size = value.nbytes
-        else:
-            self._size = len(value)
-        super().__init__(value, **kwargs)
-
-    @property
-    def body(self) -> bytes | bytearray | memoryview:
-        """The bytes to send, as given (the request writer sends them in one write)."""
-        value: bytes | bytearray | memoryview = self._value
-        return value
-
-    async def write(self, writer: AbstractStreamWriter) -> None:
-        """Write the bytes in one piece."""
-        await writer.write(self._value)
-
-    def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
-        """The bytes decoded with ``encoding``."""
-        return bytes(self._value).decode(encoding, errors)
+def register_payload(
+    factory: Callable[..., Payload], type: Any, *, order: Order = Order.normal
+) -> None:
+    """Make ``factory`` build the payload of values of ``type`` in :data:`PAYLOAD_REGISTRY`."""
+    PAYLOAD_REGISTRY.register(factory, type, order=order)
 
 
-class StringPayload(BytesPayload):
-    """Text, encoded with the charset of ``content_type`` when it names one, else UTF-8."""
+class payload_type:
+    """Class decorator registering a :class:`Payload` subclass for values of ``type``."""
 
-    _default_content_type = "text/plain; charset=utf-8"
+    def __init__(self, type: Any, *, order: Order = Order.normal) -> None:
+        self.type = type
+        self.order = order
 
-    def __init__(
-        self,
-        value: str,
-        *,
-        encoding: str | None = None,
-        content_type: str | None = None,
-        **kwargs: Any,
-    ) -> None:
-        if not isinstance(value, str):
-            raise TypeError(f"value argument must be str, not {type(value).__name__!r}")
-        if encoding is None:
-            encoding = (_charset_of(content_type) if content_type else None) or "utf-8"
-            if content_type is None:
-                content_type = f"text/plain; charset={encoding}"
-        elif content_type is None:
-            content_type = f"text/plain; charset={encoding}"
-        super().__init__(
-            value.encode(encoding), encoding=encoding, content_type=content_type, **kwargs
-        )
+    def __call__(self, factory: _P) -> _P:
+        register_payload(factory, self.type, order=self.order)
+        return factory
 
 
-class JsonPayload(BytesPayload):
-    """A JSON document serialized by ``dumps`` (the session's ``json_serialize``)."""
-
-    def __init__(
-        self,
-        value: Any,
-        encoding: str = "utf-8",
-        content_type: str = "application/json",
-        dumps: JSONEncoder = json.dumps,
-        **kwargs: Any,
-    ) -> None:
-        text = dumps(value)
-        if not isinstance(text, str):
-            raise TypeError(f"json_serialize must return str, got {type(text).__name__!r}")
-        super().__init__(
-            text.encode(encoding), content_type=content_type, encoding=encoding, **kwargs
-        )
-
-
-def get_payload(data: Any, **kwargs: Any) -> Payload:
-    """The payload for ``data``: a :class:`Payload` as is, bytes-likes and text wrapped.
-
-    Raises :class:`TypeError` naming the type for anything it has no payload kind for.
-    """
-    if isinstance(data, Payload):
-        return data
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        return BytesPayload(data, **kwargs)
-    if isinstance(data, str):
-        return StringPayload(data, **kwargs)
-    raise TypeError(f"data type {type(data).__name__!r} is not supported as a request body")
+register_payload(BytesPayload, (bytes, bytearray, memoryview))
+register_payload(StringPayload, str)
+register_payload(StringIOPayload, io.StringIO)
+register_payload(TextIOPayload, io.TextIOBase)
+register_payload(BytesIOPayload, io.BytesIO)
+register_payload(BufferedReaderPayload, (io.BufferedReader, io.BufferedRandom))
+register_payload(IOBasePayload, io.IOBase)
+register_payload(StreamReaderPayload, StreamReader)
+register_payload(AsyncIterablePayload, AsyncIterable, order=Order.try_last)
+# Generators and other one-shot iterators; dicts, lists and tuples are form fields instead.
+register_payload(IterablePayload, Iterator, order=Order.try_last)
