@@ -8,6 +8,7 @@ transport to drain whenever asyncio paused writing, so a body of any size holds 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from httpwire_parser import BodyCompressor, ChunkedEncoder
@@ -35,9 +36,10 @@ class StreamWriter(AbstractStreamWriter):
 
     ``length`` is the declared Content-Length (``None`` when the body goes out chunked).
     ``output_size`` counts the bytes put on the wire for the body, framing included.
+    ``on_chunk_sent``, when set (tracing), is awaited with each piece of the body as given.
     """
 
-    __slots__ = ("_chunked", "_compress", "_protocol", "length", "output_size")
+    __slots__ = ("_chunked", "_compress", "_protocol", "length", "on_chunk_sent", "output_size")
 
     def __init__(self, protocol: WritableProtocol, length: int | None = None) -> None:
         self._protocol = protocol
@@ -45,6 +47,7 @@ class StreamWriter(AbstractStreamWriter):
         self._compress: BodyCompressor | None = None
         self.length = length
         self.output_size = 0
+        self.on_chunk_sent: Callable[[bytes], Awaitable[None]] | None = None
 
     @property
     def buffer_size(self) -> int:  # type: ignore[override]
@@ -69,6 +72,8 @@ class StreamWriter(AbstractStreamWriter):
 
     async def write(self, chunk: bytes | bytearray | memoryview) -> None:
         """Send ``chunk`` and wait while the transport's buffer is over its high-water mark."""
+        if self.on_chunk_sent is not None and chunk:
+            await self.on_chunk_sent(bytes(chunk))
         if self._compress is not None:
             chunk = self._compress.compress(bytes(chunk))
         if not chunk:
@@ -82,6 +87,8 @@ class StreamWriter(AbstractStreamWriter):
     async def write_eof(self, chunk: bytes = b"") -> None:
         """Send ``chunk``, then the compressor's tail and the last chunk, ending the body."""
         data = bytes(chunk)
+        if self.on_chunk_sent is not None and data:
+            await self.on_chunk_sent(data)
         if self._compress is not None:
             data = self._compress.compress(data) + self._compress.flush()
         if self._chunked is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
+from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
 __all__ = ["EMPTY_PAYLOAD", "EofStream", "StreamReader"]
@@ -40,7 +41,12 @@ class TimerLike(Protocol):
 
     def __enter__(self) -> object: ...
 
-    def __exit__(self, *exc_info: object) -> bool | None: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> bool | None: ...
 
 
 class AsyncStreamIterator(AsyncIterator[_T]):

@@ -1,0 +1,1171 @@
+"""``ClientSession``: the connection pool, cookie jar and defaults shared by many requests.
+
+A request goes through :meth:`ClientSession._request`: the URL, headers, cookies, auth and body
+of each hop are checked and the request head is serialized *before* a connection is taken, so
+bad input never costs a connection; then the head (and a small body) go out in one write, the
+response head is awaited, cookies are stored and redirects followed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json as jsonlib
+import sys
+import traceback
+import warnings
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from http.cookies import BaseCookie, SimpleCookie
+from ssl import SSLContext
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Final
+
+from multidict import CIMultiDict, istr
+from yarl import URL
+
+from httpwire_connectors import BaseConnector, Connection, TCPConnector
+from httpwire_cookies import CookieJar, DummyCookieJar
+from httpwire_parser import CONTENT_CODINGS, LocalProtocolError, serialize_request_head
+
+from ._auth import BasicAuth
+from ._helpers import HttpVersion, HttpVersion10, HttpVersion11, sentinel
+from ._http_writer import StreamWriter
+from ._payload_base import PayloadLookupError
+from ._protocol import ResponseHandler, ResponseParseError
+from ._reqrep import ClientRequest, ClientResponse
+from ._request_cm import _RequestContextManager, _SessionRequestContextManager
+from ._timeout import DEFAULT_TIMEOUT, NO_TIMER, ClientTimeout, TimerContext, ceil_deadline
+from ._version import __version__
+from .abc import AbstractCookieJar
+from .exceptions import (
+    ClientConnectionError,
+    ClientError,
+    ClientOSError,
+    ClientPayloadError,
+    ClientResponseError,
+    ConnectionTimeoutError,
+    InvalidURL,
+    InvalidUrlClientError,
+    InvalidUrlRedirectClientError,
+    NonHttpUrlClientError,
+    NonHttpUrlRedirectClientError,
+    ServerDisconnectedError,
+    TooManyRedirects,
+)
+from .payload import BytesPayload, JsonPayload, Payload, get_payload
+from .tracing import TraceConfig, build_traces
+
+if TYPE_CHECKING:
+    from .tracing import Trace
+
+__all__ = ["ClientSession", "request"]
+
+#: What httpwire sends as User-Agent unless told otherwise.
+SERVER_SOFTWARE: Final = (
+    f"Python/{sys.version_info[0]}.{sys.version_info[1]} httpwire/{__version__}"
+)
+_ACCEPT_ENCODING: Final = ", ".join(CONTENT_CODINGS)
+_GET_METHODS: Final = frozenset({"CONNECT", "GET", "HEAD", "OPTIONS", "TRACE"})
+_POST_METHODS: Final = frozenset({"PATCH", "POST", "PUT"})
+_IDEMPOTENT: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+_REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
+_HTTP_OR_RELATIVE: Final = frozenset({"http", "https", ""})
+# A body up to this size goes out in the same write as the head.
+_INLINE_BODY: Final = 1 << 16
+_HOST = istr("Host")
+_COOKIE = istr("Cookie")
+_AUTHORIZATION = istr("Authorization")
+_CONTENT_LENGTH = istr("Content-Length")
+_CONTENT_TYPE = istr("Content-Type")
+_CONTENT_ENCODING = istr("Content-Encoding")
+_TRANSFER_ENCODING = istr("Transfer-Encoding")
+_SET_COOKIE = istr("Set-Cookie")
+
+CharsetResolver = Callable[[ClientResponse, bytes], str]
+RaiseForStatus = bool | Callable[[ClientResponse], Awaitable[None]]
+
+
+def _default_charset(response: ClientResponse, body: bytes) -> str:
+    return "utf-8"
+
+
+def _merge_ssl(
+    ssl: SSLContext | bool | Any,
+    verify_ssl: bool | None,
+    ssl_context: SSLContext | None,
+    fingerprint: bytes | None,
+) -> Any:
+    """aiohttp's deprecated ``verify_ssl``/``ssl_context``/``fingerprint`` folded into ``ssl``."""
+    from httpwire_connectors import Fingerprint
+
+    if ssl is None:
+        ssl = True
+    if verify_ssl is not None:
+        warnings.warn("verify_ssl is deprecated, use ssl=False instead", DeprecationWarning, 3)
+        if ssl is not True:
+            raise ValueError("verify_ssl, ssl_context, fingerprint and ssl are mutually exclusive")
+        if not verify_ssl:
+            ssl = False
+    if ssl_context is not None:
+        warnings.warn("ssl_context is deprecated, use ssl=context instead", DeprecationWarning, 3)
+        if ssl is not True:
+            raise ValueError("verify_ssl, ssl_context, fingerprint and ssl are mutually exclusive")
+        ssl = ssl_context
+    if fingerprint is not None:
+        warnings.warn(
+            "fingerprint is deprecated, use ssl=Fingerprint(fingerprint) instead",
+            DeprecationWarning,
+            3,
+        )
+        if ssl is not True:
+            raise ValueError("verify_ssl, ssl_context, fingerprint and ssl are mutually exclusive")
+        ssl = Fingerprint(fingerprint)
+    if not isinstance(ssl, (bool, SSLContext, Fingerprint)):
+        raise TypeError(f"ssl should be SSLContext, Fingerprint, or bool, got {ssl!r} instead.")
+    return ssl
+
+
+def _strip_auth(url: URL) -> tuple[URL, BasicAuth | None]:
+    if url.raw_user is None and url.raw_password is None:
+        return url, None
+    return url.with_user(None), BasicAuth(url.user or "", url.password or "")
+
+
+def _is_form(data: Any) -> bool:
+    from .formdata import FormData
+
+    return isinstance(data, FormData)
+
+
+def _cookie_value(cookies: BaseCookie[str]) -> str:
+    return "; ".join(m.OutputString() for m in cookies.values()) if cookies else ""
+
+
+class ClientSession:
+    """The interface for making HTTP requests, holding a connection pool and a cookie jar.
+
+    Make one per application (or per group of requests that share settings) and close it when
+    done, preferably with ``async with``; a session that is garbage-collected open warns.
+    """
+
+    ATTRS = frozenset(
+        [
+            "_base_url",
+            "_base_url_origin",
+            "_source_traceback",
+            "_connector",
+            "_loop",
+            "_cookie_jar",
+            "_jar_header",
+            "_connector_owner",
+            "_default_auth",
+            "_version",
+            "_json_serialize",
+            "_requote_redirect_url",
+            "_timeout",
+            "_raise_for_status",
+            "_auto_decompress",
+            "_trust_env",
+            "_default_headers",
+            "_skip_auto_headers",
+            "_request_class",
+            "_response_class",
+            "_ws_response_class",
+            "_trace_configs",
+            "_read_bufsize",
+            "_max_line_size",
+            "_max_field_size",
+            "_max_headers",
+            "_resolve_charset",
+            "_default_proxy",
+            "_default_proxy_auth",
+            "_retry_connection",
+            "_read_until_eof",
+        ]
+    )
+
+    _source_traceback: traceback.StackSummary | None = None
+    _connector: BaseConnector | None = None
+
+    def __init__(
+        self,
+        base_url: str | URL | None = None,
+        *,
+        connector: BaseConnector | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+        cookies: Any = None,
+        headers: Any = None,
+        proxy: str | URL | None = None,
+        proxy_auth: BasicAuth | None = None,
+        skip_auto_headers: Iterable[str] | None = None,
+        auth: BasicAuth | None = None,
+        json_serialize: Callable[[Any], str] = jsonlib.dumps,
+        request_class: type[ClientRequest] = ClientRequest,
+        response_class: type[ClientResponse] = ClientResponse,
+        ws_response_class: Any = None,
+        version: HttpVersion = HttpVersion11,
+        cookie_jar: AbstractCookieJar | None = None,
+        connector_owner: bool = True,
+        raise_for_status: RaiseForStatus = False,
+        read_timeout: Any = sentinel,
+        conn_timeout: float | None = None,
+        timeout: Any = sentinel,
+        auto_decompress: bool = True,
+        trust_env: bool = False,
+        requote_redirect_url: bool = True,
+        trace_configs: list[TraceConfig] | None = None,
+        read_bufsize: int = 2**16,
+        max_line_size: int = 8190,
+        max_field_size: int = 8190,
+        max_headers: int = 128,
+        fallback_charset_resolver: CharsetResolver = _default_charset,
+        ssl_shutdown_timeout: Any = sentinel,
+        read_until_eof: bool = True,
+    ) -> None:
+        if loop is None:
+            loop = connector._loop if connector is not None else asyncio.get_running_loop()
+        if base_url is None or isinstance(base_url, URL):
+            self._base_url: URL | None = base_url
+        else:
+            self._base_url = URL(base_url)
+        if self._base_url is not None:
+            if not self._base_url.absolute:
+                raise ValueError("Only absolute URLs are supported as base_url")
+            if not self._base_url.path.endswith("/"):
+                raise ValueError("base_url must have a trailing '/'")
+        self._base_url_origin = None if self._base_url is None else self._base_url.origin()
+
+        if timeout is sentinel or timeout is None:
+            self._timeout = DEFAULT_TIMEOUT
+            if read_timeout is not sentinel:
+                warnings.warn(
+                    "read_timeout is deprecated, use timeout argument instead",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                self._timeout = dataclasses.replace(self._timeout, total=read_timeout)
+            if conn_timeout is not None:
+                warnings.warn(
+                    "conn_timeout is deprecated, use timeout argument instead",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                self._timeout = dataclasses.replace(self._timeout, connect=conn_timeout)
+        else:
+            if not isinstance(timeout, ClientTimeout):
+                raise ValueError(
+                    f"timeout parameter cannot be of {type(timeout)} type, "
+                    "please use 'timeout=ClientTimeout(...)'"
+                )
+            if read_timeout is not sentinel:
+                raise ValueError(
+                    "read_timeout and timeout parameters conflict, please setup timeout.read"
+                )
+            if conn_timeout is not None:
+                raise ValueError(
+                    "conn_timeout and timeout parameters conflict, please setup timeout.connect"
+                )
+            self._timeout = timeout
+
+        if connector is None:
+            if ssl_shutdown_timeout is sentinel:
+                connector = TCPConnector(loop=loop)
+            else:
+                connector = TCPConnector(loop=loop, ssl_shutdown_timeout=ssl_shutdown_timeout)
+        if connector._loop is not loop:
+            raise RuntimeError("Session and connector has to use same event loop")
+        connector.protocol_factory = ResponseHandler
+        self._loop = loop
+        if loop.get_debug():
+            self._source_traceback = traceback.extract_stack(sys._getframe(1))
+
+        if cookie_jar is None:
+            cookie_jar = CookieJar(loop=loop)
+        self._cookie_jar = cookie_jar
+        # Our jars build the Cookie value directly; any other jar goes through filter_cookies().
+        self._jar_header: Callable[[URL], str] | None = (
+            cookie_jar.cookie_header
+            if isinstance(cookie_jar, (CookieJar, DummyCookieJar))
+            else None
+        )
+        if cookies:
+            self._cookie_jar.update_cookies(cookies)
+
+        self._connector = connector
+        self._connector_owner = connector_owner
+        self._default_auth = auth
+        self._version = version
+        self._json_serialize = json_serialize
+        self._raise_for_status = raise_for_status
+        self._auto_decompress = auto_decompress
+        self._trust_env = trust_env
+        self._requote_redirect_url = requote_redirect_url
+        self._read_bufsize = read_bufsize
+        self._max_line_size = max_line_size
+        self._max_field_size = max_field_size
+        self._max_headers = max_headers
+        self._read_until_eof = read_until_eof
+        self._default_headers: CIMultiDict[str] = CIMultiDict(headers) if headers else CIMultiDict()
+        self._skip_auto_headers: frozenset[istr] = (
+            frozenset(istr(h) for h in skip_auto_headers) if skip_auto_headers else frozenset()
+        )
+        self._request_class = request_class
+        self._response_class = response_class
+        self._ws_response_class = ws_response_class
+        self._trace_configs: list[TraceConfig] = trace_configs or []
+        for config in self._trace_configs:
+            config.freeze()
+        self._resolve_charset = fallback_charset_resolver
+        self._default_proxy = proxy
+        self._default_proxy_auth = proxy_auth
+        self._retry_connection = True
+
+    def __init_subclass__(cls) -> None:
+        warnings.warn(
+            f"Inheritance class {cls.__name__} from ClientSession is discouraged",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+
+    def __del__(self, _warnings: Any = warnings) -> None:
+        if not self.closed:
+            _warnings.warn(f"Unclosed client session {self!r}", ResourceWarning, source=self)
+            context: dict[str, Any] = {"client_session": self, "message": "Unclosed client session"}
+            if self._source_traceback is not None:
+                context["source_traceback"] = self._source_traceback
+            self._loop.call_exception_handler(context)
+
+    # ----------------------------------------------------------------- requests
+
+    def request(self, method: str, url: str | URL, **kwargs: Any) -> _RequestContextManager:
+        """Perform an HTTP request; await it or use it with ``async with``."""
+        return _RequestContextManager(self._request(method, url, **kwargs))
+
+    def get(
+        self, url: str | URL, *, allow_redirects: bool = True, **kwargs: Any
+    ) -> _RequestContextManager:
+        """Perform a GET request."""
+        return _RequestContextManager(
+            self._request("GET", url, allow_redirects=allow_redirects, **kwargs)
+        )
+
+    def options(
+        self, url: str | URL, *, allow_redirects: bool = True, **kwargs: Any
+    ) -> _RequestContextManager:
+        """Perform an OPTIONS request."""
+        return _RequestContextManager(
+            self._request("OPTIONS", url, allow_redirects=allow_redirects, **kwargs)
+        )
+
+    def head(
+        self, url: str | URL, *, allow_redirects: bool = False, **kwargs: Any
+    ) -> _RequestContextManager:
+        """Perform a HEAD request (redirects are not followed unless asked)."""
+        return _RequestContextManager(
+            self._request("HEAD", url, allow_redirects=allow_redirects, **kwargs)
+        )
+
+    def post(self, url: str | URL, *, data: Any = None, **kwargs: Any) -> _RequestContextManager:
+        """Perform a POST request."""
+        return _RequestContextManager(self._request("POST", url, data=data, **kwargs))
+
+    def put(self, url: str | URL, *, data: Any = None, **kwargs: Any) -> _RequestContextManager:
+        """Perform a PUT request."""
+        return _RequestContextManager(self._request("PUT", url, data=data, **kwargs))
+
+    def patch(self, url: str | URL, *, data: Any = None, **kwargs: Any) -> _RequestContextManager:
+        """Perform a PATCH request."""
+        return _RequestContextManager(self._request("PATCH", url, data=data, **kwargs))
+
+    def delete(self, url: str | URL, **kwargs: Any) -> _RequestContextManager:
+        """Perform a DELETE request."""
+        return _RequestContextManager(self._request("DELETE", url, **kwargs))
+
+    def _build_url(self, str_or_url: str | URL) -> URL:
+        url = URL(str_or_url)
+        if self._base_url is not None and not url.absolute:
+            return self._base_url.join(url)
+        return url
+
+    def _prepare_headers(self, headers: Any) -> CIMultiDict[str]:
+        """The session's default headers overridden by the request's (repeats kept)."""
+        result: CIMultiDict[str] = CIMultiDict(self._default_headers)
+        if headers:
+            items = headers.items() if isinstance(headers, Mapping) else headers
+            added: set[str] = set()
+            for key, value in items:
+                if key in added:
+                    result.add(key, value)
+                else:
+                    result[key] = value
+                    added.add(key)
+        return result
+
+    async def _request(
+        self,
+        method: str,
+        str_or_url: str | URL,
+        *,
+        params: Any = None,
+        data: Any = None,
+        json: Any = None,
+        cookies: Any = None,
+        headers: Any = None,
+        skip_auto_headers: Iterable[str] | None = None,
+        auth: BasicAuth | None = None,
+        allow_redirects: bool = True,
+        max_redirects: int = 10,
+        compress: str | bool | None = None,
+        chunked: bool | int | None = None,
+        expect100: bool = False,
+        raise_for_status: RaiseForStatus | None = None,
+        read_until_eof: bool | None = None,
+        proxy: str | URL | None = None,
+        proxy_auth: BasicAuth | None = None,
+        timeout: Any = sentinel,
+        verify_ssl: bool | None = None,
+        fingerprint: bytes | None = None,
+        ssl_context: SSLContext | None = None,
+        ssl: Any = True,
+        server_hostname: str | None = None,
+        proxy_headers: Any = None,
+        trace_request_ctx: Any = None,
+        read_bufsize: int | None = None,
+        auto_decompress: bool | None = None,
+        max_line_size: int | None = None,
+        max_field_size: int | None = None,
+        max_headers: int | None = None,
+    ) -> ClientResponse:
+        if self.closed:
+            raise RuntimeError("Session is closed")
+        method = method.upper()
+        if ssl is not True or verify_ssl is not None or ssl_context is not None or fingerprint:
+            ssl = _merge_ssl(ssl, verify_ssl, ssl_context, fingerprint)
+        if data is not None and json is not None:
+            raise ValueError("data and json parameters can not be used at the same time")
+        if json is not None:
+            data = JsonPayload(json, dumps=self._json_serialize)
+        if not isinstance(chunked, bool) and chunked is not None:
+            warnings.warn("Chunk size is deprecated #1615", DeprecationWarning, stacklevel=3)
+            chunked = True
+        chunked_: bool | None = None if chunked is None else bool(chunked)
+        headers_ = self._prepare_headers(headers)
+        try:
+            url = self._build_url(str_or_url)
+        except ValueError as exc:
+            raise InvalidUrlClientError(str_or_url) from exc
+        connector = self._connector
+        assert connector is not None
+        if url.scheme not in connector.allowed_protocol_schema_set:
+            raise NonHttpUrlClientError(url)
+        if skip_auto_headers is not None:
+            skip: frozenset[istr] = (
+                frozenset(istr(h) for h in skip_auto_headers) | self._skip_auto_headers
+            )
+        else:
+            skip = self._skip_auto_headers
+        if proxy is None:
+            proxy = self._default_proxy
+        if proxy_auth is None:
+            proxy_auth = self._default_proxy_auth
+        proxy_url: URL | None = None
+        proxy_headers_: CIMultiDict[str] | None = None
+        if proxy is not None:
+            try:
+                proxy_url = URL(proxy)
+            except ValueError as exc:
+                raise InvalidURL(proxy) from exc
+            proxy_headers_ = self._prepare_headers(proxy_headers)
+        if timeout is sentinel or timeout is None:
+            real_timeout = self._timeout
+        elif isinstance(timeout, ClientTimeout):
+            real_timeout = timeout
+        else:
+            real_timeout = ClientTimeout(total=timeout)
+        if read_bufsize is None:
+            read_bufsize = self._read_bufsize
+        if auto_decompress is None:
+            auto_decompress = self._auto_decompress
+        if read_until_eof is None:
+            read_until_eof = self._read_until_eof
+        if max_line_size is None:
+            max_line_size = self._max_line_size
+        if max_field_size is None:
+            max_field_size = self._max_field_size
+        if max_headers is None:
+            max_headers = self._max_headers
+        if raise_for_status is None:
+            raise_for_status = self._raise_for_status
+
+        loop = self._loop
+        timer: TimerContext | None = None
+        if real_timeout.total:
+            timer = TimerContext(loop)
+            timer.start(ceil_deadline(loop, real_timeout.total, real_timeout.ceil_threshold))
+        traces: list[Trace] = (
+            build_traces(self, self._trace_configs, trace_request_ctx)
+            if self._trace_configs
+            else []
+        )
+        resp: ClientResponse | None = None
+        body: Payload | None = None
+        try:
+            for trace in traces:
+                await trace.send_request_start(method, url.update_query(params), headers_)
+            with timer if timer is not None else NO_TIMER:
+                redirects = 0
+                history: list[ClientResponse] = []
+                retry = self._retry_connection and method in _IDEMPOTENT
+                while True:
+                    url, auth_from_url = _strip_auth(url)
+                    if not url.raw_host:
+                        raise (
+                            InvalidUrlRedirectClientError if redirects else InvalidUrlClientError
+                        )(url)
+                    if not history and auth and auth_from_url:
+                        raise ValueError(
+                            "Cannot combine AUTH argument with credentials encoded in URL"
+                        )
+                    if auth is None or (history and auth_from_url is not None):
+                        auth = auth_from_url
+                    if (
+                        auth is None
+                        and self._default_auth
+                        and (not self._base_url or self._base_url_origin == url.origin())
+                    ):
+                        auth = self._default_auth
+                    if auth is not None and _AUTHORIZATION in headers_:
+                        raise ValueError(
+                            "Cannot combine AUTHORIZATION header "
+                            "with AUTH argument or credentials encoded in URL"
+                        )
+                    if auth is not None and not isinstance(auth, BasicAuth):
+                        raise TypeError("BasicAuth() tuple is required instead")
+                    if data is not None and not isinstance(data, Payload):
+                        body = self._body_payload(data)
+                        data = body
+                    else:
+                        body = data
+                    req, head = self._build_request(
+                        method,
+                        url.extend_query(params) if params else url,
+                        headers_,
+                        skip,
+                        cookies,
+                        auth,
+                        body,
+                        compress,
+                        chunked_,
+                        expect100,
+                        ssl,
+                        server_hostname,
+                        proxy_url,
+                        proxy_auth,
+                        proxy_headers_,
+                        connector.force_close,
+                    )
+                    try:
+                        resp = await self._send(
+                            req,
+                            head,
+                            traces,
+                            real_timeout,
+                            timer,
+                            history,
+                            retry,
+                            read_until_eof,
+                            auto_decompress,
+                            read_bufsize,
+                            max_line_size,
+                            max_field_size,
+                            max_headers,
+                        )
+                    except _Retry:
+                        retry = False
+                        continue
+                    retry = False
+
+                    if _SET_COOKIE in resp.headers:
+                        self._cookie_jar.update_cookies_from_headers(
+                            resp.headers.getall(_SET_COOKIE), resp.url
+                        )
+                    if resp.status not in _REDIRECTS or not allow_redirects:
+                        break
+                    for trace in traces:
+                        await trace.send_request_redirect(
+                            method, url.update_query(params), headers_, resp
+                        )
+                    redirects += 1
+                    history.append(resp)
+                    if max_redirects and redirects >= max_redirects:
+                        resp.close()
+                        raise TooManyRedirects(history[0].request_info, tuple(history))
+                    if (resp.status == 303 and resp.method != "HEAD") or (
+                        resp.status in (301, 302) and resp.method == "POST"
+                    ):
+                        method = "GET"
+                        data = None
+                        headers_.popall(_CONTENT_LENGTH, None)
+                        headers_.popall(_CONTENT_TYPE, None)
+                    elif body is not None and not body.reusable:
+                        resp.close()
+                        raise ClientPayloadError(
+                            "Cannot follow redirect with a consumed request body. Use bytes, "
+                            "a seekable file-like object, or set allow_redirects=False."
+                        )
+                    location = resp.headers.get("Location") or resp.headers.get("URI")
+                    if location is None:
+                        break
+                    resp.release()
+                    url = self._redirect_target(url, location, resp)
+                    if url.origin() != resp.url.origin():
+                        auth = None
+                        cookies = None
+                        headers_.popall(_AUTHORIZATION, None)
+                        headers_.popall(_COOKIE, None)
+                        headers_.popall("Proxy-Authorization", None)
+                    params = None
+
+            if body is not None:
+                await body.close()
+            if raise_for_status:
+                if callable(raise_for_status):
+                    await raise_for_status(resp)
+                else:
+                    resp.raise_for_status()
+            if timer is not None:
+                conn = resp.connection
+                if conn is not None:
+                    conn.add_callback(timer.cancel)
+                else:
+                    timer.cancel()
+            resp._history = tuple(history)
+            for trace in traces:
+                await trace.send_request_end(method, url.update_query(params), headers_, resp)
+            return resp
+        except BaseException as exc:
+            if timer is not None:
+                timer.cancel()
+            if resp is not None:
+                resp.close()
+            if body is not None:
+                await body.close()
+            for trace in traces:
+                await trace.send_request_exception(
+                    method,
+                    url.update_query(params),
+                    headers_,
+                    exc,
+                )
+            raise
+
+    def _redirect_target(self, url: URL, location: str, resp: ClientResponse) -> URL:
+        """Where a redirect points, resolved against the current URL and checked."""
+        try:
+            target = URL(location, encoded=not self._requote_redirect_url)
+        except ValueError as exc:
+            resp.close()
+            raise InvalidUrlRedirectClientError(
+                location,
+                "Server attempted redirecting to a location that does not look like a URL",
+            ) from exc
+        scheme = target.scheme
+        if scheme not in _HTTP_OR_RELATIVE:
+            resp.close()
+            raise NonHttpUrlRedirectClientError(location)
+        if not scheme or (scheme == url.scheme and not target.raw_host):
+            target = url.join(target)
+        try:
+            target.origin()
+        except ValueError as exc:
+            resp.close()
+            raise InvalidUrlRedirectClientError(target, "Invalid redirect URL origin") from exc
+        return target
+
+    def _body_payload(self, data: Any) -> Payload:
+        """The payload for ``data=``: a registered kind, else form fields (FormData is called).
+
+        Anything else raises :class:`TypeError` naming its type, before any connection is taken.
+        """
+        try:
+            return get_payload(data)
+        except PayloadLookupError:
+            if not isinstance(data, (Mapping, list, tuple)) and not _is_form(data):
+                raise
+        from .formdata import FormData
+
+        form = data if isinstance(data, FormData) else FormData(data)
+        payload: Payload = form()
+        return payload
+
+    def _cookie_header(self, url: URL, cookies: Any, existing: str | None) -> str:
+        """The Cookie value for ``url``: the jar's cookies, the request's, and any given header."""
+        jar_header = self._jar_header
+        if cookies is None and existing is None and jar_header is not None:
+            return jar_header(url)
+        merged: SimpleCookie = SimpleCookie()
+        if existing is not None:
+            merged.load(existing)
+        merged.update(self._cookie_jar.filter_cookies(url))
+        if cookies:
+            tmp = CookieJar(
+                unsafe=True, quote_cookie=getattr(self._cookie_jar, "quote_cookie", True)
+            )
+            tmp.update_cookies(cookies)
+            for name, morsel in tmp.filter_cookies(url).items():
+                merged[name] = morsel
+        return _cookie_value(merged)
+
+    def _build_request(
+        self,
+        method: str,
+        url: URL,
+        base_headers: CIMultiDict[str],
+        skip: frozenset[istr],
+        cookies: Any,
+        auth: BasicAuth | None,
+        body: Payload | None,
+        compress: str | bool | None,
+        chunked: bool | None,
+        expect100: bool,
+        ssl: Any,
+        server_hostname: str | None,
+        proxy: URL | None,
+        proxy_auth: BasicAuth | None,
+        proxy_headers: CIMultiDict[str] | None,
+        force_close: bool,
+    ) -> tuple[ClientRequest, bytes]:
+        """One hop's request object and its serialized head, checked before connecting."""
+        headers: CIMultiDict[str] = CIMultiDict()
+        if _HOST not in skip:
+            headers[_HOST] = url.host_port_subcomponent or ""
+        for key, value in base_headers.items():
+            if key == _HOST:
+                headers[key] = value
+            else:
+                headers.add(key, value)
+        if "Accept" not in headers and "Accept" not in skip:
+            headers["Accept"] = "*/*"
+        if "Accept-Encoding" not in headers and "Accept-Encoding" not in skip:
+            headers["Accept-Encoding"] = _ACCEPT_ENCODING
+        if "User-Agent" not in headers and "User-Agent" not in skip:
+            headers["User-Agent"] = SERVER_SOFTWARE
+        existing = headers.get(_COOKIE)
+        cookie = self._cookie_header(url, cookies, existing)
+        if cookie:
+            if existing is not None:
+                del headers[_COOKIE]
+            headers[_COOKIE] = cookie
+        if not body:
+            compress = None
+        if headers.get(_CONTENT_ENCODING):
+            if compress:
+                raise ValueError("compress can not be set if Content-Encoding header is set")
+        elif compress:
+            if not isinstance(compress, str):
+                compress = "deflate"
+            headers[_CONTENT_ENCODING] = compress
+            chunked = True
+        if auth is not None:
+            headers[_AUTHORIZATION] = auth.encode()
+        if body is None:
+            if method not in _GET_METHODS and not chunked and _CONTENT_LENGTH not in headers:
+                headers[_CONTENT_LENGTH] = "0"
+        else:
+            if not chunked and _CONTENT_LENGTH not in headers:
+                size = body.size
+                if size is not None:
+                    headers[_CONTENT_LENGTH] = str(size)
+                else:
+                    chunked = True
+            for key, value in body.headers.items():
+                if key not in headers and key not in skip:
+                    headers[key] = value
+        if body is not None or method not in _GET_METHODS:
+            if "chunked" in headers.get(_TRANSFER_ENCODING, "").lower():
+                if chunked:
+                    raise ValueError(
+                        'chunked can not be set if "Transfer-Encoding: chunked" header is set'
+                    )
+            elif chunked:
+                if _CONTENT_LENGTH in headers:
+                    raise ValueError("chunked can not be set if Content-Length header is set")
+                headers[_TRANSFER_ENCODING] = "chunked"
+        if expect100:
+            headers["Expect"] = "100-continue"
+        if method in _POST_METHODS and _CONTENT_TYPE not in skip and _CONTENT_TYPE not in headers:
+            headers[_CONTENT_TYPE] = "application/octet-stream"
+        version = self._version
+        if "Connection" not in headers:
+            if force_close:
+                if version == HttpVersion11:
+                    headers["Connection"] = "close"
+            elif version == HttpVersion10:
+                headers["Connection"] = "keep-alive"
+        if proxy is not None and proxy_auth is not None:
+            if not isinstance(proxy_auth, BasicAuth):
+                raise ValueError("proxy_auth must be None or BasicAuth() tuple")
+            assert proxy_headers is not None
+            proxy_headers["Proxy-Authorization"] = proxy_auth.encode()
+        if version == HttpVersion10 and _TRANSFER_ENCODING in headers:
+            raise ValueError(
+                "HTTP/1.0 cannot carry a body of unknown length (chunked); "
+                "give its size with Content-Length or use HTTP/1.1"
+            )
+        req = self._request_class(
+            method,
+            url,
+            headers,
+            original_url=url,
+            body=body,
+            ssl=ssl,
+            server_hostname=server_hostname,
+            proxy=proxy,
+            proxy_auth=proxy_auth,
+            proxy_headers=proxy_headers,
+        )
+        if method == "CONNECT":
+            target = f"{url.host_subcomponent}:{url.port}"
+        elif proxy is not None and not req.is_ssl():
+            target = str(url)
+        else:
+            target = url.raw_path_qs
+        try:
+            head = serialize_request_head(
+                method, target, headers, version=(version.major, version.minor)
+            )
+        except LocalProtocolError as exc:
+            raise ValueError(str(exc)) from exc
+        return req, head
+
+    async def _send(
+        self,
+        req: ClientRequest,
+        head: bytes,
+        traces: list[Trace],
+        timeout: ClientTimeout,
+        timer: TimerContext | None,
+        history: list[ClientResponse],
+        retry: bool,
+        read_until_eof: bool,
+        auto_decompress: bool,
+        read_bufsize: int,
+        max_line_size: int,
+        max_field_size: int,
+        max_headers: int,
+    ) -> ClientResponse:
+        """Take a connection, write the request and wait for the response head."""
+        connector = self._connector
+        assert connector is not None
+        try:
+            conn = await connector.connect(req, traces, timeout)
+        except TimeoutError as exc:
+            if isinstance(exc, ClientError):
+                raise
+            raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
+        protocol = conn.protocol
+        assert isinstance(protocol, ResponseHandler)
+        body = req.body
+        headers = req.headers
+        expect = headers.get("Expect", "").lower() == "100-continue"
+        try:
+            waiter = protocol.expect_response(
+                req.method,
+                read_until_eof=read_until_eof,
+                auto_decompress=auto_decompress,
+                read_bufsize=read_bufsize,
+                timer=timer,
+                max_line_size=max_line_size,
+                max_field_size=max_field_size,
+                max_headers=max_headers,
+                expect_continue=expect,
+            )
+            transport = protocol.transport
+            assert transport is not None
+            task: asyncio.Task[None] | None = None
+            chunked = (
+                _TRANSFER_ENCODING in headers and "chunked" in headers[_TRANSFER_ENCODING].lower()
+            )
+            if body is None or (
+                type(body) is BytesPayload
+                and not chunked
+                and not expect
+                and _CONTENT_ENCODING not in headers
+                and len(body.body) <= _INLINE_BODY
+            ):
+                if body is None:
+                    transport.write(head)
+                else:
+                    transport.write(head + bytes(body.body))
+                for trace in traces:
+                    await trace.send_request_headers(req.method, req.url, headers)
+                protocol.start_read_timeout(timeout.sock_read)
+            else:
+                transport.write(head)
+                for trace in traces:
+                    await trace.send_request_headers(req.method, req.url, headers)
+                task = self._loop.create_task(
+                    self._write_body(req, conn, protocol, body, chunked, expect, timeout, traces)
+                )
+            try:
+                response_head, content = await waiter
+            except ResponseParseError as exc:
+                raise ClientResponseError(
+                    req.request_info,
+                    tuple(history),
+                    status=400,
+                    message=str(exc),
+                    headers=getattr(exc.error, "headers", None),
+                ) from exc.error
+            except (ClientOSError, ServerDisconnectedError):
+                if (
+                    retry
+                    and conn.reused
+                    and not protocol.got_bytes
+                    and (body is None or body.reusable)
+                ):
+                    if task is not None:
+                        task.cancel()
+                    conn.close()
+                    raise _Retry() from None
+                raise
+        except BaseException:
+            conn.close()
+            raise
+        resp = self._response_class(
+            req.method,
+            req.original_url,
+            None,
+            connection=conn,
+            loop=self._loop,
+            session=self,
+            history=history,
+            request=req,
+            charset_resolver=self._resolve_charset,
+            writer=task,
+        )
+        resp._start(response_head, content)
+        return resp
+
+    async def _write_body(
+        self,
+        req: ClientRequest,
+        conn: Connection,
+        protocol: ResponseHandler,
+        body: Payload | None,
+        chunked: bool,
+        expect: bool,
+        timeout: ClientTimeout,
+        traces: list[Trace],
+    ) -> None:
+        """Write the request body with backpressure (after ``100 Continue`` when asked)."""
+        try:
+            if expect:
+                waiter = protocol.continue_waiter
+                assert waiter is not None
+                if not await waiter:
+                    # A final status came instead of 100: the body is not sent, and the
+                    # connection's state is unknown to the server, so it is not reused.
+                    protocol.force_close()
+                    return
+            writer = StreamWriter(protocol)
+            if chunked:
+                writer.enable_chunking()
+            encoding = req.headers.get(_CONTENT_ENCODING)
+            if encoding in ("deflate", "gzip"):
+                writer.enable_compression(encoding)
+            if traces:
+                writer.on_chunk_sent = self._chunk_tracer(req, traces)
+            try:
+                if body is not None:
+                    await body.write(writer)
+                await writer.write_eof()
+            except OSError as exc:
+                error: Exception = ClientOSError(
+                    exc.errno, f"Can not write request body for {req.url!s}"
+                )
+                error.__cause__ = exc
+                protocol.abort_exchange(error)
+                return
+            except ClientConnectionError as exc:
+                protocol.abort_exchange(exc)
+                return
+            except Exception as exc:
+                error = ClientConnectionError(
+                    f"Failed to send bytes into the underlying connection {conn!s}: {exc!r}"
+                )
+                error.__cause__ = exc
+                protocol.abort_exchange(error)
+                return
+            protocol.start_read_timeout(timeout.sock_read)
+        except asyncio.CancelledError:
+            conn.close()
+            raise
+
+    @staticmethod
+    def _chunk_tracer(
+        req: ClientRequest, traces: list[Trace]
+    ) -> Callable[[bytes], Awaitable[None]]:
+        async def sent(chunk: bytes) -> None:
+            for trace in traces:
+                await trace.send_request_chunk_sent(req.method, req.url, chunk)
+
+        return sent
+
+    # --------------------------------------------------------------- lifecycle
+
+    async def close(self) -> None:
+        """Close the connector if the session owns it; the session is closed afterwards."""
+        if not self.closed:
+            if self._connector is not None and self._connector_owner:
+                await self._connector.close()
+            self._connector = None
+
+    @property
+    def closed(self) -> bool:
+        """Whether the session is closed (its connector is gone or closed)."""
+        return self._connector is None or self._connector.closed
+
+    @property
+    def connector(self) -> BaseConnector | None:
+        """The connector (connection pool) of the session."""
+        return self._connector
+
+    @property
+    def cookie_jar(self) -> AbstractCookieJar:
+        """The session's cookie jar."""
+        return self._cookie_jar
+
+    @property
+    def version(self) -> HttpVersion:
+        """The HTTP version requests are sent with."""
+        return self._version
+
+    @property
+    def requote_redirect_url(self) -> bool:
+        """Whether redirect URLs are requoted (percent-encoding normalised) before use."""
+        return self._requote_redirect_url
+
+    @requote_redirect_url.setter
+    def requote_redirect_url(self, val: bool) -> None:
+        warnings.warn(
+            "session.requote_redirect_url modification is deprecated #2778",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        self._requote_redirect_url = val
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The session's event loop (deprecated, as in aiohttp)."""
+        warnings.warn("client.loop property is deprecated", DeprecationWarning, stacklevel=2)
+        return self._loop
+
+    @property
+    def timeout(self) -> ClientTimeout:
+        """The default timeouts of the session's requests."""
+        return self._timeout
+
+    @property
+    def headers(self) -> CIMultiDict[str]:
+        """The default headers sent with every request."""
+        return self._default_headers
+
+    @property
+    def skip_auto_headers(self) -> frozenset[istr]:
+        """Headers the session does not generate by itself."""
+        return self._skip_auto_headers
+
+    @property
+    def auth(self) -> BasicAuth | None:
+        """The default Basic credentials."""
+        return self._default_auth
+
+    @property
+    def json_serialize(self) -> Callable[[Any], str]:
+        """The function that serializes ``json=`` bodies."""
+        return self._json_serialize
+
+    @property
+    def connector_owner(self) -> bool:
+        """Whether closing the session closes the connector."""
+        return self._connector_owner
+
+    @property
+    def raise_for_status(self) -> RaiseForStatus:
+        """Whether (or how) every response's status is checked."""
+        return self._raise_for_status
+
+    @property
+    def auto_decompress(self) -> bool:
+        """Whether response bodies are decoded per Content-Encoding."""
+        return self._auto_decompress
+
+    @property
+    def trust_env(self) -> bool:
+        """Whether proxy settings and ~/.netrc credentials come from the environment."""
+        return self._trust_env
+
+    @property
+    def trace_configs(self) -> list[TraceConfig]:
+        """The tracing configurations of the session."""
+        return self._trace_configs
+
+    def detach(self) -> None:
+        """Forget the connector without closing it; the session is closed afterwards."""
+        self._connector = None
+
+    def __enter__(self) -> None:
+        raise TypeError("Use async with instead")
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        pass  # pragma: no cover - never reached, __enter__ raises
+
+    async def __aenter__(self) -> ClientSession:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+class _Retry(Exception):
+    """A reused connection turned out stale before any response byte: send again."""
+
+
+def request(
+    method: str,
+    url: str | URL,
+    *,
+    version: HttpVersion = HttpVersion11,
+    connector: BaseConnector | None = None,
+    loop: asyncio.AbstractEventLoop | None = None,
+    **kwargs: Any,
+) -> _SessionRequestContextManager:
+    """Send one request with a session of its own; use it with ``async with``.
+
+    Without ``connector`` the session gets a :class:`TCPConnector` that does not keep
+    connections alive, and both are closed when the ``async with`` block ends.
+    """
+    connector_owner = False
+    if connector is None:
+        connector_owner = True
+        connector = TCPConnector(loop=loop, force_close=True)
+    session = ClientSession(
+        loop=loop,
+        cookies=kwargs.pop("cookies", None),
+        version=version,
+        timeout=kwargs.pop("timeout", sentinel),
+        connector=connector,
+        connector_owner=connector_owner,
+    )
+    return _SessionRequestContextManager(session._request(method, url, **kwargs), session)
