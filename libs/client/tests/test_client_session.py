@@ -1,0 +1,485 @@
+"""ClientSession against a real loopback server: requests, bodies, headers, keep-alive, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from multidict import CIMultiDict
+
+import httpwire
+from httpwire import ClientSession
+
+from .conftest import Received, Server, gzipped, reply
+
+
+async def echo(req: Received, writer: asyncio.StreamWriter) -> bytes:
+    """Answer with what was received, as JSON."""
+    doc = {
+        "method": req.method,
+        "target": req.target,
+        "headers": [[k, v] for k, v in req.headers.items()],
+        "body": req.body.decode("latin-1"),
+        "connection": req.connection,
+    }
+    return reply(200, json.dumps(doc), {"Content-Type": "application/json"})
+
+
+@pytest.fixture
+def echo_server(server: Server) -> Server:
+    server.routes["/echo"] = echo
+    return server
+
+
+async def test_get_text_json_read(echo_server: Server) -> None:
+    async with ClientSession() as session:
+        async with session.get(echo_server.url("/echo")) as resp:
+            assert resp.status == 200
+            assert resp.reason == "OK"
+            assert resp.ok
+            assert resp.content_type == "application/json"
+            doc = await resp.json()
+            assert doc["method"] == "GET"
+            assert doc["target"] == "/echo"
+            assert (await resp.read()).startswith(b"{")
+            assert (await resp.text()).startswith("{")
+        headers = CIMultiDict(doc["headers"])
+        assert headers["Host"] == f"127.0.0.1:{echo_server.port}"
+        assert headers["Accept"] == "*/*"
+        assert "gzip" in headers["Accept-Encoding"]
+        assert headers["User-Agent"].startswith("Python/3.")
+        assert f"httpwire/{httpwire.__version__}" in headers["User-Agent"]
+        assert "Content-Length" not in headers
+
+
+async def test_await_form_and_release(echo_server: Server) -> None:
+    async with ClientSession() as session:
+        resp = await session.get(echo_server.url("/echo"))
+        assert resp.status == 200
+        await resp.read()
+        resp.release()
+        assert resp.closed
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "body"),
+    [
+        (b"raw bytes", "application/octet-stream", "raw bytes"),
+        (bytearray(b"ba"), "application/octet-stream", "ba"),
+        ("text é", "text/plain; charset=utf-8", "text é".encode().decode("latin-1")),
+        ({"a": "1", "b": "x y"}, "application/x-www-form-urlencoded", "a=1&b=x+y"),
+        ([("a", "1"), ("a", "2")], "application/x-www-form-urlencoded", "a=1&a=2"),
+    ],
+    ids=["bytes", "bytearray", "str", "dict", "pairs"],
+)
+async def test_post_bodies(echo_server: Server, data: object, content_type: str, body: str) -> None:
+    async with ClientSession() as session:
+        async with session.post(echo_server.url("/echo"), data=data) as resp:
+            doc = await resp.json()
+    headers = CIMultiDict(doc["headers"])
+    assert doc["body"] == body
+    assert headers["Content-Type"] == content_type
+    assert headers["Content-Length"] == str(len(body.encode("latin-1")))
+
+
+async def test_post_json_uses_json_serialize(echo_server: Server) -> None:
+    calls: list[object] = []
+
+    def dumps(obj: object) -> str:
+        calls.append(obj)
+        return json.dumps(obj, separators=(",", ":"))
+
+    async with ClientSession(json_serialize=dumps) as session:
+        async with session.post(echo_server.url("/echo"), json={"k": [1, 2]}) as resp:
+            doc = await resp.json()
+    assert calls == [{"k": [1, 2]}]
+    assert doc["body"] == '{"k":[1,2]}'
+    assert CIMultiDict(doc["headers"])["Content-Type"] == "application/json"
+
+
+async def test_data_and_json_together_refused(echo_server: Server) -> None:
+    async with ClientSession() as session:
+        with pytest.raises(ValueError, match="data and json"):
+            await session.post(echo_server.url("/echo"), data=b"x", json={})
+    assert echo_server.requests == []
+
+
+async def test_unsupported_data_type_is_a_type_error_naming_it(echo_server: Server) -> None:
+    async with ClientSession() as session:
+        with pytest.raises(TypeError, match="object"):
+            await session.post(echo_server.url("/echo"), data=object())
+    assert echo_server.requests == []
+
+
+async def test_streamed_body_goes_chunked(echo_server: Server) -> None:
+    async def gen():  # type: ignore[no-untyped-def]
+        for piece in (b"one ", b"two ", b"three"):
+            await asyncio.sleep(0)
+            yield piece
+
+    async with ClientSession() as session:
+        async with session.post(echo_server.url("/echo"), data=gen()) as resp:
+            doc = await resp.json()
+    headers = CIMultiDict(doc["headers"])
+    assert doc["body"] == "one two three"
+    assert headers["Transfer-Encoding"] == "chunked"
+    assert "Content-Length" not in headers
+
+
+async def test_compressed_upload(echo_server: Server) -> None:
+    import zlib
+
+    async with ClientSession() as session:
+        async with session.post(echo_server.url("/echo"), data=b"z" * 1000, compress=True) as r:
+            doc = await r.json()
+    headers = CIMultiDict(doc["headers"])
+    assert headers["Content-Encoding"] == "deflate"
+    assert headers["Transfer-Encoding"] == "chunked"
+    assert zlib.decompress(doc["body"].encode("latin-1")) == b"z" * 1000
+
+
+async def test_params_merge_with_query(echo_server: Server) -> None:
+    async with ClientSession() as session:
+        for params, expected in [
+            ({"b": "2"}, "/echo?a=1&b=2"),
+            ([("b", "2"), ("b", "3")], "/echo?a=1&b=2&b=3"),
+            ("b=2", "/echo?a=1&b=2"),
+        ]:
+            async with session.get(echo_server.url("/echo?a=1"), params=params) as resp:
+                assert (await resp.json())["target"] == expected
+                assert resp.url == echo_server.url(expected)
+
+
+async def test_headers_session_and_request(echo_server: Server) -> None:
+    async with (
+        ClientSession(headers={"X-S": "s", "X-Both": "session"}) as session,
+        session.get(
+            echo_server.url("/echo"), headers={"X-Both": "request", "User-Agent": "me"}
+        ) as resp,
+    ):
+        headers = CIMultiDict((await resp.json())["headers"])
+    assert headers["X-S"] == "s"
+    assert headers.getall("X-Both") == ["request"]
+    assert headers["User-Agent"] == "me"
+
+
+async def test_skip_auto_headers(echo_server: Server) -> None:
+    async with (
+        ClientSession(skip_auto_headers=["User-Agent"]) as session,
+        session.post(
+            echo_server.url("/echo"), data=b"x", skip_auto_headers=["Content-Type"]
+        ) as resp,
+    ):
+        headers = CIMultiDict((await resp.json())["headers"])
+    assert "User-Agent" not in headers
+    assert "Content-Type" not in headers
+
+
+async def test_header_injection_refused_before_connecting(echo_server: Server) -> None:
+    async with ClientSession() as session:
+        with pytest.raises(ValueError, match="control character"):
+            await session.get(echo_server.url("/echo"), headers={"X": "a\r\nInjected: 1"})
+    assert echo_server.connections == 0
+
+
+async def test_keep_alive_reuses_the_connection(echo_server: Server) -> None:
+    async with ClientSession() as session:
+        seen = []
+        for _ in range(3):
+            async with session.get(echo_server.url("/echo")) as resp:
+                seen.append((await resp.json())["connection"])
+    assert seen == [1, 1, 1]
+    assert echo_server.connections == 1
+
+
+async def test_unread_body_is_not_pooled(server: Server) -> None:
+    server.answer("/big", reply(200, b"x" * 200_000))
+    async with ClientSession() as session:
+        async with session.get(server.url("/big")) as resp:
+            assert resp.status == 200
+        async with session.get(server.url("/big")) as resp:
+            assert len(await resp.read()) == 200_000
+    assert server.connections == 2
+
+
+async def test_head_and_204_have_no_body(server: Server) -> None:
+    server.answer("/h", reply(200, b"", {"Content-Length": "1234"}))
+    server.answer("/n", reply(204, b"", reason="No Content", length=False))
+    async with ClientSession() as session:
+        async with session.head(server.url("/h")) as resp:
+            assert resp.content_length == 1234
+            assert await resp.read() == b""
+        async with session.get(server.url("/n")) as resp:
+            assert resp.status == 204
+            assert await resp.read() == b""
+    assert server.connections == 1
+
+
+async def test_chunked_and_gzip_response(server: Server) -> None:
+    chunked = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+    )
+    server.answer("/c", chunked)
+    server.answer("/g", gzipped(b"squeezed " * 100))
+    async with ClientSession() as session:
+        async with session.get(server.url("/c")) as resp:
+            assert await resp.text() == "hello world"
+        async with session.get(server.url("/g")) as resp:
+            assert await resp.read() == b"squeezed " * 100
+        async with session.get(server.url("/g"), auto_decompress=False) as resp:
+            assert (await resp.read())[:2] == b"\x1f\x8b"
+
+
+async def test_streaming_content_iter_chunked(server: Server) -> None:
+    server.answer("/s", reply(200, bytes(range(256)) * 1000))
+    async with ClientSession(read_bufsize=4096) as session:
+        async with session.get(server.url("/s")) as resp:
+            got = bytearray()
+            async for piece in resp.content.iter_chunked(1000):
+                assert len(piece) <= 1000
+                got += piece
+    assert bytes(got) == bytes(range(256)) * 1000
+
+
+async def test_close_delimited_body(server: Server) -> None:
+    async def handler(req: Received, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\n\r\nuntil the end")
+        await writer.drain()
+        writer.close()
+        return
+
+    server.routes["/eof"] = handler
+    async with ClientSession() as session, session.get(server.url("/eof")) as resp:
+        assert await resp.read() == b"until the end"
+
+
+async def test_body_cut_short_is_a_payload_error(server: Server) -> None:
+    async def handler(req: Received, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort")
+        await writer.drain()
+        writer.close()
+        return
+
+    server.routes["/cut"] = handler
+    async with ClientSession() as session, session.get(server.url("/cut")) as resp:
+        with pytest.raises(httpwire.ClientPayloadError):
+            await resp.read()
+
+
+async def test_malformed_head_is_a_response_error(server: Server) -> None:
+    server.answer("/bad", b"HTTP/1.1 200 OK\r\nBad Header\r\n\r\n")
+    async with ClientSession() as session:
+        with pytest.raises(httpwire.ClientResponseError) as info:
+            await session.get(server.url("/bad"))
+    assert info.value.status == 400
+
+
+async def test_disconnect_before_answer(server: Server) -> None:
+    async def handler(req: Received, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+        return
+
+    server.routes["/gone"] = handler
+    async with ClientSession() as session:
+        with pytest.raises(httpwire.ServerDisconnectedError):
+            await session.get(server.url("/gone"))
+
+
+async def test_stale_pooled_connection_is_retried(server: Server) -> None:
+    state = {"n": 0}
+
+    async def handler(req: Received, writer: asyncio.StreamWriter) -> bytes | None:
+        state["n"] += 1
+        if state["n"] == 2:
+            writer.close()  # the pooled connection dies as the second request arrives
+            return None
+        return reply(200, str(state["n"]))
+
+    server.routes["/r"] = handler
+    async with ClientSession() as session:
+        async with session.get(server.url("/r")) as resp:
+            assert await resp.text() == "1"
+        async with session.get(server.url("/r")) as resp:
+            assert await resp.text() == "3"
+    assert server.connections == 2
+
+
+async def test_raise_for_status(server: Server) -> None:
+    server.answer("/404", reply(404, b"missing", reason="Not Found"))
+    async with ClientSession() as session:
+        async with session.get(server.url("/404")) as resp:
+            assert not resp.ok
+            with pytest.raises(httpwire.ClientResponseError) as info:
+                resp.raise_for_status()
+            assert info.value.status == 404
+            assert info.value.message == "Not Found"
+        with pytest.raises(httpwire.ClientResponseError):
+            await session.get(server.url("/404"), raise_for_status=True)
+    async with ClientSession(raise_for_status=True) as session:
+        with pytest.raises(httpwire.ClientResponseError):
+            await session.get(server.url("/404"))
+        async with session.get(server.url("/404"), raise_for_status=False) as resp:
+            assert resp.status == 404
+
+
+async def test_raise_for_status_callable(server: Server) -> None:
+    server.answer("/ok", reply(200, b"fine"))
+    seen: list[int] = []
+
+    async def check(resp: httpwire.ClientResponse) -> None:
+        seen.append(resp.status)
+        raise RuntimeError("refused by check")
+
+    async with ClientSession(raise_for_status=check) as session:
+        with pytest.raises(RuntimeError, match="refused by check"):
+            await session.get(server.url("/ok"))
+    assert seen == [200]
+
+
+async def test_base_url_joins_relative_urls(echo_server: Server) -> None:
+    async with ClientSession(base_url=echo_server.url("/")) as session:
+        async with session.get("echo", params={"q": "1"}) as resp:
+            assert (await resp.json())["target"] == "/echo?q=1"
+    with pytest.raises(ValueError, match="trailing"):
+        ClientSession(base_url=echo_server.url("/sub"))
+    with pytest.raises(ValueError, match="absolute"):
+        ClientSession(base_url="relative/")
+
+
+async def test_basic_auth_and_url_credentials(echo_server: Server) -> None:
+    async with ClientSession() as session:
+        async with session.get(
+            echo_server.url("/echo"), auth=httpwire.BasicAuth("user", "pass")
+        ) as resp:
+            headers = CIMultiDict((await resp.json())["headers"])
+        assert headers["Authorization"] == "Basic dXNlcjpwYXNz"
+        url = echo_server.url("/echo").with_user("u").with_password("p")
+        async with session.get(url) as resp:
+            headers = CIMultiDict((await resp.json())["headers"])
+        assert headers["Authorization"] == httpwire.BasicAuth("u", "p").encode()
+        with pytest.raises(ValueError, match="Cannot combine"):
+            await session.get(url, auth=httpwire.BasicAuth("x", "y"))
+        with pytest.raises(TypeError):
+            await session.get(echo_server.url("/echo"), auth=("user", "pass"))  # type: ignore[arg-type]
+
+
+async def test_http10_mode(echo_server: Server) -> None:
+    async with ClientSession(version=httpwire.HttpVersion10) as session:
+        async with session.get(echo_server.url("/echo")) as resp:
+            doc = await resp.json()
+        assert CIMultiDict(doc["headers"])["Connection"] == "keep-alive"
+        with pytest.raises(ValueError, match=r"HTTP/1\.0"):
+            await session.post(echo_server.url("/echo"), data=b"x", chunked=True)
+
+
+async def test_invalid_and_non_http_urls() -> None:
+    async with ClientSession() as session:
+        with pytest.raises(httpwire.NonHttpUrlClientError):
+            await session.get("ftp://example.com/")
+        with pytest.raises(httpwire.InvalidUrlClientError):
+            await session.get("http:///nohost")
+        with pytest.raises(httpwire.NonHttpUrlClientError):
+            await session.get("/relative")  # no base_url: no scheme, as aiohttp reports it
+
+
+async def test_connection_refused_is_a_connector_error() -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    async with ClientSession() as session:
+        with pytest.raises(httpwire.ClientConnectorError):
+            await session.get(f"http://127.0.0.1:{port}/")
+
+
+async def test_request_methods(echo_server: Server) -> None:
+    async with ClientSession() as session:
+        for call, method in [
+            (session.put, "PUT"),
+            (session.patch, "PATCH"),
+            (session.delete, "DELETE"),
+            (session.options, "OPTIONS"),
+        ]:
+            async with call(echo_server.url("/echo")) as resp:  # type: ignore[operator]
+                assert (await resp.json())["method"] == method
+        async with session.request("post", echo_server.url("/echo")) as resp:
+            doc = await resp.json()
+        assert doc["method"] == "POST"
+        assert CIMultiDict(doc["headers"])["Content-Length"] == "0"
+
+
+async def test_module_level_request(echo_server: Server) -> None:
+    async with httpwire.request("GET", echo_server.url("/echo")) as resp:
+        doc = await resp.json()
+    assert doc["method"] == "GET"
+    assert resp.closed
+
+
+async def test_session_close_detach_and_closed_use(echo_server: Server) -> None:
+    session = ClientSession()
+    assert not session.closed
+    await session.close()
+    assert session.closed
+    with pytest.raises(RuntimeError, match="closed"):
+        await session.get(echo_server.url("/echo"))
+    connector = httpwire.TCPConnector()
+    session = ClientSession(connector=connector)
+    session.detach()
+    assert session.closed
+    assert not connector.closed
+    await connector.close()
+
+
+async def test_sync_with_is_refused() -> None:
+    async with ClientSession() as session:
+        with pytest.raises(TypeError, match="async with"), session:  # type: ignore[attr-defined]
+            pass
+
+
+async def test_unclosed_session_warns_and_calls_the_handler() -> None:
+    loop = asyncio.get_running_loop()
+    contexts: list[dict[str, object]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, ctx: contexts.append(ctx))
+    try:
+        session = ClientSession()
+        connector = session.connector
+        with pytest.warns(ResourceWarning, match="Unclosed client session"):
+            del session  # the last reference: CPython finalizes it here
+    finally:
+        loop.set_exception_handler(previous)
+    assert any(c.get("message") == "Unclosed client session" for c in contexts)
+    assert connector is not None
+    await connector.close()
+
+
+async def test_session_attributes() -> None:
+    jar = httpwire.DummyCookieJar()
+    timeout = httpwire.ClientTimeout(total=5)
+    async with ClientSession(
+        cookie_jar=jar,
+        timeout=timeout,
+        headers={"A": "b"},
+        auth=httpwire.BasicAuth("u"),
+        raise_for_status=True,
+        auto_decompress=False,
+        connector_owner=True,
+    ) as session:
+        assert session.cookie_jar is jar
+        assert session.timeout is timeout
+        assert session.headers["A"] == "b"
+        assert session.auth == httpwire.BasicAuth("u")
+        assert session.raise_for_status is True
+        assert session.auto_decompress is False
+        assert session.connector_owner is True
+        assert session.version == httpwire.HttpVersion11
+        assert session.requote_redirect_url is True
+        assert session.trust_env is False
+        assert session.trace_configs == []
+        assert session.json_serialize is json.dumps
+        assert isinstance(session.connector, httpwire.TCPConnector)
+        with pytest.raises(ValueError, match="timeout"):
+            ClientSession(timeout=5)
