@@ -1,0 +1,126 @@
+"""ClientResponse as a user sees it: attributes, decoding, JSON checks, flow control."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import httpwire
+from httpwire import ClientSession
+
+from .conftest import Received, Server, reply
+
+
+async def test_attributes(server: Server) -> None:
+    server.answer(
+        "/a",
+        reply(
+            200,
+            "héllo".encode("latin-1"),
+            [
+                ("Content-Type", "text/plain; charset=latin-1"),
+                ("Content-Disposition", 'attachment; filename="r.txt"'),
+                ("Link", '</next>; rel="next"'),
+                ("Set-Cookie", "k=v"),
+                ("X-Dup", "1"),
+                ("X-Dup", "2"),
+            ],
+        ),
+    )
+    async with ClientSession() as session:
+        async with session.get(server.url("/a")) as resp:
+            assert resp.version == httpwire.HttpVersion11
+            assert resp.method == "GET"
+            assert resp.url == resp.real_url == server.url("/a")
+            assert resp.host == "127.0.0.1"
+            assert resp.content_type == "text/plain"
+            assert resp.charset == "latin-1"
+            assert resp.get_encoding() == "iso8859-1"  # the codec name, as aiohttp returns it
+            assert resp.content_length == len("héllo".encode("latin-1"))
+            disposition = resp.content_disposition
+            assert disposition is not None
+            assert disposition.type == "attachment"
+            assert disposition.filename == "r.txt"
+            assert resp.links["next"]["url"] == server.url("/next")
+            assert resp.cookies["k"].value == "v"
+            assert resp.headers.getall("X-Dup") == ["1", "2"]
+            assert (b"X-Dup", b"2") in resp.raw_headers
+            assert resp.request_info.method == "GET"
+            assert resp.request_info.url == server.url("/a")
+            assert isinstance(resp.content, httpwire.StreamReader)
+            assert await resp.text() == "héllo"
+            assert await resp.text(encoding="utf-8", errors="replace") == "h\ufffdllo"
+        assert "200" in repr(resp)
+
+
+async def test_fallback_charset_resolver(server: Server) -> None:
+    server.answer("/t", reply(200, "é".encode("cp1252"), {"Content-Type": "text/plain"}))
+
+    def resolver(resp: httpwire.ClientResponse, body: bytes) -> str:
+        return "cp1252"
+
+    async with ClientSession(fallback_charset_resolver=resolver) as session:
+        async with session.get(server.url("/t")) as resp:
+            assert await resp.text() == "é"
+
+
+async def test_json_content_type_checked(server: Server) -> None:
+    server.answer("/j", reply(200, b'{"a": 1}', {"Content-Type": "text/html"}))
+    server.answer("/vnd", reply(200, b'{"a": 2}', {"Content-Type": "application/vnd.x+json"}))
+    async with ClientSession() as session:
+        async with session.get(server.url("/j")) as resp:
+            with pytest.raises(httpwire.ContentTypeError):
+                await resp.json()
+            assert await resp.json(content_type=None) == {"a": 1}
+        async with session.get(server.url("/vnd")) as resp:
+            assert await resp.json() == {"a": 2}
+
+
+async def test_informational_responses_are_skipped(server: Server) -> None:
+    server.answer("/i", b"HTTP/1.1 103 Early Hints\r\nLink: </s>\r\n\r\n" + reply(200, b"final"))
+    async with ClientSession() as session:
+        async with session.get(server.url("/i")) as resp:
+            assert resp.status == 200
+            assert await resp.read() == b"final"
+
+
+async def test_iter_chunks_reports_http_chunk_ends(server: Server) -> None:
+    server.answer(
+        "/c",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+    )
+    async with ClientSession() as session:
+        async with session.get(server.url("/c")) as resp:
+            await asyncio.sleep(0.05)  # both chunks arrive before the first read
+            pieces = [piece async for piece in resp.content.iter_chunks()]
+    assert pieces == [(b"abc", True), (b"de", True)]
+
+
+async def test_slow_reader_pauses_the_transport(server: Server) -> None:
+    total = 32 * 1024 * 1024
+
+    async def big(req: Received, writer: asyncio.StreamWriter) -> None:
+        writer.write(f"HTTP/1.1 200 OK\r\nContent-Length: {total}\r\n\r\n".encode())
+        piece = b"x" * (1 << 20)
+        for _ in range(total // len(piece)):
+            writer.write(piece)
+            await writer.drain()
+        return None
+
+    server.routes["/big"] = big
+    async with ClientSession(read_bufsize=1 << 16) as session:
+        async with session.get(server.url("/big")) as resp:
+            await asyncio.sleep(0.3)  # the server writes as fast as it can; nobody reads
+            connection = resp.connection
+            assert connection is not None
+            protocol = connection.protocol
+            assert protocol is not None
+            assert protocol.reading_paused  # type: ignore[attr-defined]
+            buffered = resp.content.total_bytes
+            # Bounded by the water marks plus one socket read, not by what the server sent.
+            assert buffered < 4 * (1 << 20)
+            received = 0
+            async for piece in resp.content.iter_chunked(1 << 16):
+                received += len(piece)
+    assert received == total
