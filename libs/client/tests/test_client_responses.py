@@ -106,7 +106,7 @@ async def test_slow_reader_pauses_the_transport(server: Server) -> None:
         for _ in range(total // len(piece)):
             writer.write(piece)
             await writer.drain()
-        return None
+        return
 
     server.routes["/big"] = big
     async with ClientSession(read_bufsize=1 << 16) as session:
