@@ -1,9 +1,9 @@
-"""A tour of httpwire's parts: a local server, and a client assembled from the component libs.
+"""A tour of httpwire: a local server, and ``httpwire.ClientSession`` at work against it.
 
-The server (asyncio, loopback, a free port) parses requests with httpwire-parser's RequestParser.
-The client opens and pools connections with httpwire-connectors, writes requests with the parser
-package's serializer, parses gzip'd chunked responses with its ResponseParser and keeps cookies in
-httpwire-cookies' jar. The second request reuses the pooled connection and sends the cookie back.
+The server (asyncio, loopback, a free port) parses requests with httpwire-parser's RequestParser
+and answers from a few routes. The client is the real ``ClientSession``: a GET whose gzip'd
+chunked body is decoded, a POST of JSON, a cookie stored and sent back, a redirect followed, a
+streamed download with a progress bar and a streamed upload, all over pooled connections.
 Nothing here touches the network beyond 127.0.0.1.
 """
 
@@ -12,124 +12,125 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 
 from multidict import CIMultiDictProxy
-from yarl import URL
 
 import httpwire
-from httpwire_connectors import StreamProtocol, TCPConnector
-from httpwire_connectors.testing import FakeRequest, FakeTimeout
-from httpwire_cookies import CookieJar
 from httpwire_parser import (
     ChunkedEncoder,
     Data,
     EndOfMessage,
     Request,
     RequestParser,
-    Response,
-    ResponseParser,
-    serialize_request_head,
     serialize_response_head,
 )
+
+DOWNLOAD_SIZE = 8 * 1024 * 1024
+
+
+def answer(request: Request, body: bytes, visit: int) -> bytes:
+    """The response the demo server gives to one request."""
+    path = request.target.split("?", 1)[0]
+    if path == "/old":
+        return serialize_response_head(
+            301, "Moved Permanently", [("Location", "/new"), ("Content-Length", "0")]
+        )
+    if path == "/download":
+        head = serialize_response_head(200, "OK", [("Content-Length", str(DOWNLOAD_SIZE))])
+        return head + bytes(range(256)) * (DOWNLOAD_SIZE // 256)
+    document = {
+        "method": request.method,
+        "path": request.target,
+        "visit on this connection": visit,
+        "cookie received": request.headers.get("Cookie"),
+        "body bytes": len(body),
+        "json": json.loads(body) if body.startswith(b"{") else None,
+    }
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Content-Encoding", "gzip"),
+        ("Transfer-Encoding", "chunked"),
+    ]
+    if path == "/login":
+        headers.append(("Set-Cookie", "tour=started; Path=/; HttpOnly; SameSite=Lax"))
+    encoded = gzip.compress(json.dumps(document).encode())
+    encoder = ChunkedEncoder()
+    half = len(encoded) // 2
+    return (
+        serialize_response_head(200, "OK", headers)
+        + encoder.encode(encoded[:half])
+        + encoder.encode(encoded[half:])
+        + encoder.finish()
+    )
 
 
 async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     """Answer requests on one keep-alive connection until the client goes away."""
     parser = RequestParser()
     visits = 0
+    head: Request | None = None
+    body = bytearray()
     while data := await reader.read(65536):
         for event in parser.feed(data):
-            if not isinstance(event, Request):
-                continue
-            visits += 1
-            document = {
-                "path": event.target,
-                "visit": visits,
-                "cookie_received": event.headers.get("Cookie"),
-            }
-            headers = [
-                ("Content-Type", "application/json"),
-                ("Content-Encoding", "gzip"),
-                ("Transfer-Encoding", "chunked"),
-            ]
-            if visits == 1:
-                headers.append(("Set-Cookie", "tour=started; Path=/; HttpOnly; SameSite=Lax"))
-            body = gzip.compress(json.dumps(document).encode())
-            encoder = ChunkedEncoder()
-            half = len(body) // 2
-            writer.write(
-                serialize_response_head(200, "OK", headers)
-                + encoder.encode(body[:half])
-                + encoder.encode(body[half:])
-                + encoder.finish()
-            )
+            if isinstance(event, Request):
+                head, body = event, bytearray()
+            elif isinstance(event, Data):
+                body += event.data
+            elif isinstance(event, EndOfMessage) and head is not None:
+                visits += 1
+                writer.write(answer(head, bytes(body), visits))
+                await writer.drain()
     writer.close()
 
 
-@dataclass
-class Fetched:
-    """What one request brought back."""
-
-    status: int
-    headers: CIMultiDictProxy[str]
-    body: bytes
-    reused_connection: bool
-    cookie_sent: str
+def show(title: str, status: int, headers: CIMultiDictProxy[str], doc: object = None) -> None:
+    print(f"{title} -> {status} ({headers.get('Content-Encoding', 'identity')})")
+    if doc is not None:
+        print(f"  {doc}")
 
 
-async def fetch(connector: TCPConnector, jar: CookieJar, url: URL) -> Fetched:
-    """GET ``url`` over a pooled connection, keeping cookies in ``jar``."""
-    conn = await connector.connect(FakeRequest(url), timeout=FakeTimeout(connect=5))
-    protocol = conn.protocol
-    assert isinstance(protocol, StreamProtocol)
-    headers = {"Host": f"{url.host}:{url.port}", "Accept-Encoding": "gzip"}
-    cookie = jar.cookie_header(url)
-    if cookie:
-        headers["Cookie"] = cookie
-    protocol.write(serialize_request_head("GET", url.raw_path_qs, headers))
-
-    parser = ResponseParser()
-    parser.expect("GET")
-    head: Response | None = None
-    body = bytearray()
-    finished = False
-    while not finished:
-        data = await protocol.read()
-        if not data:
-            conn.close()
-            raise httpwire.ServerDisconnectedError()
-        for event in parser.feed(data):
-            if isinstance(event, Response):
-                head = event
-            elif isinstance(event, Data):
-                body += event.data
-            elif isinstance(event, EndOfMessage):
-                finished = True
-    assert head is not None
-    jar.update_cookies_from_headers(head.headers.getall("Set-Cookie", []), url)
-    reused = conn.reused
-    if head.keep_alive:
-        conn.release()
-    else:
-        conn.close()
-    return Fetched(head.status, head.headers, bytes(body), reused, cookie)
+async def upload_body() -> AsyncIterator[bytes]:
+    """An upload produced while it is sent (it goes out chunked)."""
+    for i in range(4):
+        await asyncio.sleep(0)
+        yield f"part {i};".encode() * 1000
 
 
 async def main() -> None:
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
     host, port = server.sockets[0].getsockname()[:2]
-    print(f"httpwire {httpwire.__version__}: a tour against http://{host}:{port}/\n")
-    jar = CookieJar(unsafe=True)  # the server is an IP address; a jar refuses those by default
-    async with server, TCPConnector(limit=4) as connector:
-        for path in ("/first", "/second"):
-            got = await fetch(connector, jar, URL(f"http://{host}:{port}{path}"))
-            print(f"GET {path} -> {got.status}")
-            print(f"  sent Cookie: {got.cookie_sent or '(none)'}")
-            print(f"  reused a pooled connection: {got.reused_connection}")
-            print(f"  Content-Encoding {got.headers['Content-Encoding']}, decoded body:")
-            print(f"  {json.loads(got.body)}")
-            print(f"  jar now holds {len(jar)} cookie(s); pool: {connector!r}\n")
+    base = f"http://{host}:{port}/"
+    print(f"httpwire {httpwire.__version__}: a tour against {base}\n")
+    jar = httpwire.CookieJar(unsafe=True)  # the server is an IP address; a jar refuses those
+    async with server, httpwire.ClientSession(base_url=base, cookie_jar=jar) as session:
+        async with session.get("hello", params={"lang": "en"}) as resp:
+            show("GET /hello", resp.status, resp.headers, await resp.json())
+        async with session.post("items", json={"name": "widget", "qty": 3}) as resp:
+            show("POST /items (JSON)", resp.status, resp.headers, await resp.json())
+        async with session.get("login") as resp:
+            await resp.read()
+            print(f"GET /login -> {resp.status}, jar: {[c.key for c in session.cookie_jar]}")
+        async with session.get("profile") as resp:
+            doc = await resp.json()
+            print(f"GET /profile -> sent Cookie: {doc['cookie received']}")
+        async with session.get("old") as resp:
+            await resp.read()
+            hops = " -> ".join(str(r.url.path) for r in (*resp.history, resp))
+            print(f"GET /old -> {resp.status} after a redirect: {hops}")
+        async with session.get("download") as resp:
+            total = resp.content_length or 0
+            done = 0
+            async for chunk in resp.content.iter_chunked(256 * 1024):
+                done += len(chunk)
+                bar = "#" * (30 * done // total)
+                print(f"\rGET /download [{bar:<30}] {done / 2**20:4.1f} MiB", end="")
+            print()
+        async with session.post("upload", data=upload_body()) as resp:
+            doc = await resp.json()
+            print(f"POST /upload (streamed, chunked) -> server got {doc['body bytes']} bytes")
+        connector = session.connector
+        print(f"\npool after the tour: {connector!r}")
 
 
 if __name__ == "__main__":
