@@ -59,6 +59,14 @@ from .exceptions import (
     WebSocketError,
     WSServerHandshakeError,
 )
+from .formdata import FormData
+from .multipart import (
+    BadContentDispositionHeader,
+    BadContentDispositionParam,
+    MultipartWriter,
+    content_disposition_filename,
+    parse_content_disposition,
+)
 from .payload import (
     PAYLOAD_REGISTRY,
     AsyncIterablePayload,
@@ -103,6 +111,8 @@ __all__ = [
     "PAYLOAD_REGISTRY",
     "AsyncIterablePayload",
     "AsyncResolver",
+    "BadContentDispositionHeader",
+    "BadContentDispositionParam",
     "BaseConnector",
     "BasicAuth",
     "BufferedReaderPayload",
@@ -133,6 +143,7 @@ __all__ = [
     "DummyCookieJar",
     "EofStream",
     "Fingerprint",
+    "FormData",
     "HttpVersion",
     "HttpVersion10",
     "HttpVersion11",
@@ -143,6 +154,7 @@ __all__ = [
     "IterablePayload",
     "JsonBytesPayload",
     "JsonPayload",
+    "MultipartWriter",
     "NonHttpUrlClientError",
     "NonHttpUrlRedirectClientError",
     "Payload",
@@ -186,8 +198,10 @@ __all__ = [
     "WSServerHandshakeError",
     "WebSocketError",
     "__version__",
+    "content_disposition_filename",
     "encode_basic_auth",
     "get_payload",
+    "parse_content_disposition",
     "payload_type",
     "request",
 ]

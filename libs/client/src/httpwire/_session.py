@@ -52,6 +52,7 @@ from .exceptions import (
     ServerDisconnectedError,
     TooManyRedirects,
 )
+from .formdata import FormData
 from .payload import BytesPayload, JsonPayload, Payload, get_payload
 from .tracing import TraceConfig, build_traces
 
@@ -129,12 +130,6 @@ def _strip_auth(url: URL) -> tuple[URL, BasicAuth | None]:
     if url.raw_user is None and url.raw_password is None:
         return url, None
     return url.with_user(None), BasicAuth(url.user or "", url.password or "")
-
-
-def _is_form(data: Any) -> bool:
-    from .formdata import FormData
-
-    return isinstance(data, FormData)
 
 
 def _cookie_value(cookies: BaseCookie[str]) -> str:
@@ -690,10 +685,8 @@ class ClientSession:
         try:
             return get_payload(data)
         except PayloadLookupError:
-            if not isinstance(data, (Mapping, list, tuple)) and not _is_form(data):
+            if not isinstance(data, (Mapping, list, tuple, FormData)):
                 raise
-        from .formdata import FormData
-
         form = data if isinstance(data, FormData) else FormData(data)
         payload: Payload = form()
         return payload

@@ -1,0 +1,23 @@
+"""Multipart bodies at the module path aiohttp documents (``aiohttp.multipart``).
+
+:class:`MultipartWriter` builds a ``multipart/*`` request body from payloads; the
+Content-Disposition helpers build and read the header that names a part and its file.
+"""
+
+from __future__ import annotations
+
+from ._disposition import (
+    BadContentDispositionHeader,
+    BadContentDispositionParam,
+    content_disposition_filename,
+    parse_content_disposition,
+)
+from ._multipart_writer import MultipartWriter
+
+__all__ = [
+    "BadContentDispositionHeader",
+    "BadContentDispositionParam",
+    "MultipartWriter",
+    "content_disposition_filename",
+    "parse_content_disposition",
+]

@@ -1,0 +1,218 @@
+"""MultipartWriter: the wire format, sizes, per-part encodings and refusals."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import zlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from httpwire import ClientSession, MultipartWriter
+from httpwire._payload_base import BufferWriter
+from httpwire.payload import BytesPayload, StringPayload
+
+from ._mime_check import parse_multipart
+from .conftest import Received, Server, reply
+
+
+async def body_of(writer: MultipartWriter) -> bytes:
+    sink = BufferWriter()
+    await writer.write(sink)
+    return bytes(sink.buffer)
+
+
+async def test_wire_format_matches_aiohttp_byte_for_byte() -> None:
+    with MultipartWriter("mixed", boundary="xyz") as mp:
+        mp.append("hello")
+        mp.append(b"\x00\x01")
+    assert mp.content_type == "multipart/mixed; boundary=xyz"
+    assert await body_of(mp) == (
+        b"--xyz\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 5\r\n\r\nhello\r\n"
+        b"--xyz\r\n"
+        b"Content-Type: application/octet-stream\r\nContent-Length: 2\r\n\r\n\x00\x01\r\n"
+        b"--xyz--\r\n"
+    )
+
+
+async def test_size_is_the_number_of_bytes_written() -> None:
+    mp = MultipartWriter()
+    mp.append("text é")
+    mp.append_json({"a": [1, 2]})
+    mp.append_form([("k", "v w")])
+    inner = MultipartWriter("related")
+    inner.append(b"nested")
+    mp.append(inner)
+    body = await body_of(mp)
+    assert mp.size == len(body)
+    assert len(mp) == 4
+
+
+async def test_parts_read_back_with_the_email_parser() -> None:
+    mp = MultipartWriter("mixed")
+    mp.append_json({"a": 1})
+    mp.append_form({"k": "v w"})
+    inner = MultipartWriter("alternative")
+    inner.append("plain")
+    inner.append("<p>html</p>", {"Content-Type": "text/html"})
+    mp.append(inner)
+    parts = parse_multipart(mp.content_type, await body_of(mp))
+    assert json.loads(parts[0].body) == {"a": 1}
+    assert parts[0].headers["Content-Type"] == "application/json"
+    assert parts[1].body == b"k=v+w"
+    assert parts[1].headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert parts[2].headers["Content-Type"].startswith("multipart/alternative")
+
+
+@pytest.mark.parametrize("encoding", ["base64", "quoted-printable"])
+async def test_transfer_encodings_are_applied_and_size_becomes_unknown(encoding: str) -> None:
+    data = bytes(range(256)) * 10 + "é=\r\n".encode()
+    mp = MultipartWriter()
+    mp.append(data, {"Content-Transfer-Encoding": encoding})
+    assert mp.size is None
+    body = await body_of(mp)
+    (part,) = parse_multipart(mp.content_type, body)
+    assert part.body == data
+    assert "Content-Length" not in part.headers
+
+
+async def test_base64_streams_in_whole_groups() -> None:
+    async def pieces() -> AsyncIterator[bytes]:
+        for chunk in (b"a", b"bc", b"defg", b"h"):
+            yield chunk
+
+    mp = MultipartWriter(boundary="b")
+    mp.append(pieces(), {"Content-Transfer-Encoding": "base64"})
+    body = await body_of(mp)
+    assert b"\r\n\r\nYWJjZGVmZ2g=\r\n--b--\r\n" in body
+
+
+@pytest.mark.parametrize(
+    ("encoding", "decompress"),
+    [("gzip", gzip.decompress), ("deflate", lambda b: zlib.decompress(b, -zlib.MAX_WBITS))],
+)
+async def test_content_encodings_compress_the_part(encoding: str, decompress: object) -> None:
+    data = b"compressible " * 1000
+    mp = MultipartWriter(boundary="c")
+    mp.append(data, {"Content-Encoding": encoding})
+    body = await body_of(mp)
+    head, _, rest = body.partition(b"\r\n\r\n")
+    assert b"Content-Encoding: " + encoding.encode() in head
+    compressed = rest[: -len(b"\r\n--c--\r\n")]
+    assert len(compressed) < len(data) // 10
+    assert decompress(compressed) == data  # type: ignore[operator]
+
+
+async def test_identity_and_binary_are_no_encoding() -> None:
+    mp = MultipartWriter()
+    mp.append(b"x", {"Content-Encoding": "identity", "Content-Transfer-Encoding": "binary"})
+    assert mp.size == len(await body_of(mp))
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ({"Content-Encoding": "br"}, "unknown content encoding"),
+        ({"Content-Transfer-Encoding": "7bit-ish"}, "unknown content transfer encoding"),
+    ],
+)
+def test_unknown_encodings_are_refused(headers: dict[str, str], message: str) -> None:
+    mp = MultipartWriter()
+    with pytest.raises(RuntimeError, match=message):
+        mp.append(b"x", headers)
+    assert len(mp) == 0
+
+
+def test_cr_lf_in_a_part_header_is_a_value_error_and_adds_nothing() -> None:
+    mp = MultipartWriter()
+    with pytest.raises(ValueError, match="control character"):
+        mp.append("x", {"X-Note": "a\r\nX-Injected: 1"})
+    assert len(mp) == 0
+
+
+def test_form_data_parts_get_a_default_name_and_refuse_encodings() -> None:
+    mp = MultipartWriter("form-data")
+    part = mp.append("v")
+    assert part.headers["Content-Disposition"] == 'form-data; name="section-0"'
+    assert "Content-Length" not in part.headers
+    for header in ("Content-Encoding", "Content-Length", "Content-Transfer-Encoding"):
+        with pytest.raises(ValueError, match="RFC 7578"):
+            mp.append("v", {header: "gzip"})
+    assert len(mp) == 1
+
+
+@pytest.mark.parametrize(
+    ("boundary", "value"),
+    [("simple-123", "simple-123"), ("has space", '"has space"'), ('q"\\', '"q\\"\\\\"')],
+)
+def test_boundary_is_quoted_when_it_is_not_a_token(boundary: str, value: str) -> None:
+    assert MultipartWriter(boundary=boundary).content_type == f"multipart/mixed; boundary={value}"
+
+
+def test_bad_boundaries_are_value_errors() -> None:
+    with pytest.raises(ValueError, match="ASCII"):
+        MultipartWriter(boundary="é")
+    with pytest.raises(ValueError, match="invalid characters"):
+        MultipartWriter(boundary="a\r\nb")
+
+
+def test_default_boundary_is_random() -> None:
+    assert MultipartWriter().boundary != MultipartWriter().boundary
+
+
+def test_append_refuses_unknown_types_and_bad_forms() -> None:
+    mp = MultipartWriter()
+    with pytest.raises(TypeError, match="Cannot create payload"):
+        mp.append(object())
+    with pytest.raises(TypeError, match="mapping or pairs"):
+        mp.append_form("k=v")  # type: ignore[arg-type]
+
+
+def test_decode_is_the_body_as_text() -> None:
+    mp = MultipartWriter(boundary="d")
+    mp.append(StringPayload("hi"))
+    assert mp.decode() == (
+        "--d\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\n\r\nhi\r\n--d--\r\n"
+    )
+
+
+async def test_close_closes_file_parts_and_consumes(tmp_path: Path) -> None:
+    path = tmp_path / "f.bin"
+    path.write_bytes(b"data")
+    fh = path.open("rb")
+    mp = MultipartWriter()
+    mp.append(fh)
+    mp.append(BytesPayload(b"x"))
+    assert mp.reusable
+    await mp.close()
+    assert fh.closed
+    assert mp.consumed
+    assert not mp.reusable
+
+
+async def test_stream_part_goes_out_chunked_and_is_not_replayable(server: Server) -> None:
+    async def ok(req: Received, writer: asyncio.StreamWriter) -> bytes:
+        return reply(200, b"ok")
+
+    server.route("/up")(ok)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for i in range(5):
+            yield b"%d" % i * 1000
+
+    mp = MultipartWriter("mixed")
+    mp.append(chunks())
+    mp.append("tail")
+    assert mp.size is None
+    async with ClientSession() as session, session.post(server.url("/up"), data=mp) as resp:
+        assert resp.status == 200
+    received = server.requests[-1]
+    assert received.headers["Transfer-Encoding"] == "chunked"
+    parts = parse_multipart(received.headers["Content-Type"], received.body)
+    assert parts[0].body == b"".join(b"%d" % i * 1000 for i in range(5))
+    assert parts[1].body == b"tail"
+    assert not mp.reusable
