@@ -168,6 +168,22 @@ class ResponseHandler(asyncio.Protocol):
         """Resolves True on ``100 Continue``, False when a final status came instead."""
         return self._continue_waiter
 
+    def end_tunnel_setup(self) -> bool:
+        """The proxy accepted ``CONNECT``: the connection now carries the target's exchanges.
+
+        False when the proxy sent bytes after its answer, before TLS could start: the
+        connection is then unusable.
+        """
+        if self.upgrade_tail:
+            return False
+        self._upgraded = False
+        self._in_exchange = False
+        self._should_close = False  # the proxy's framing of its answer says nothing of the tunnel
+        self._payload = None
+        self._parser = None
+        self._drop_read_timer()
+        return True
+
     # ------------------------------------------------------------------ asyncio
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:

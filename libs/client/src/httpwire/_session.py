@@ -20,7 +20,7 @@ from ssl import SSLContext
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final
 
-from multidict import CIMultiDict, istr
+from multidict import CIMultiDict, CIMultiDictProxy, istr
 from yarl import URL
 
 from httpwire_connectors import BaseConnector, Connection, TCPConnector
@@ -28,11 +28,12 @@ from httpwire_cookies import CookieJar, DummyCookieJar
 from httpwire_parser import CONTENT_CODINGS, LocalProtocolError, serialize_request_head
 
 from ._auth import BasicAuth
+from ._env_proxy import netrc_auth, proxy_for
 from ._helpers import HttpVersion, HttpVersion10, HttpVersion11, sentinel
 from ._http_writer import StreamWriter
 from ._payload_base import PayloadLookupError
 from ._protocol import ResponseHandler, ResponseParseError
-from ._reqrep import ClientRequest, ClientResponse
+from ._reqrep import ClientRequest, ClientResponse, RequestInfo
 from ._request_cm import _RequestContextManager, _SessionRequestContextManager
 from ._timeout import DEFAULT_TIMEOUT, NO_TIMER, ClientTimeout, TimerContext, ceil_deadline
 from ._version import __version__
@@ -40,8 +41,10 @@ from .abc import AbstractCookieJar
 from .exceptions import (
     ClientConnectionError,
     ClientError,
+    ClientHttpProxyError,
     ClientOSError,
     ClientPayloadError,
+    ClientProxyConnectionError,
     ClientResponseError,
     ConnectionTimeoutError,
     InvalidURL,
@@ -534,8 +537,18 @@ class ClientSession:
                             "Cannot combine AUTHORIZATION header "
                             "with AUTH argument or credentials encoded in URL"
                         )
+                    if (
+                        auth is None
+                        and self._trust_env
+                        and _AUTHORIZATION not in headers_
+                        and url.raw_host
+                    ):
+                        auth = netrc_auth(url.raw_host)
                     if auth is not None and not isinstance(auth, BasicAuth):
                         raise TypeError("BasicAuth() tuple is required instead")
+                    hop_proxy, hop_proxy_auth, hop_proxy_headers = self._hop_proxy(
+                        url, proxy_url, proxy_auth, proxy_headers_, proxy_headers
+                    )
                     if data is not None and not isinstance(data, Payload):
                         body = self._body_payload(data)
                         data = body
@@ -554,9 +567,9 @@ class ClientSession:
                         expect100,
                         ssl,
                         server_hostname,
-                        proxy_url,
-                        proxy_auth,
-                        proxy_headers_,
+                        hop_proxy,
+                        hop_proxy_auth,
+                        hop_proxy_headers,
                         connector.force_close,
                     )
                     try:
@@ -800,6 +813,11 @@ class ClientSession:
                 raise ValueError("proxy_auth must be None or BasicAuth() tuple")
             assert proxy_headers is not None
             proxy_headers["Proxy-Authorization"] = proxy_auth.encode()
+        if proxy is not None and proxy_headers and url.scheme not in ("https", "wss"):
+            # The proxy is the recipient of an absolute-form request: its headers go along.
+            for key, value in proxy_headers.items():
+                if key not in headers:
+                    headers[key] = value
         if version == HttpVersion10 and _TRANSFER_ENCODING in headers:
             raise ValueError(
                 "HTTP/1.0 cannot carry a body of unknown length (chunked); "
@@ -858,6 +876,12 @@ class ClientSession:
             raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
         protocol = conn.protocol
         assert isinstance(protocol, ResponseHandler)
+        if req.proxy is not None and req.is_ssl() and not conn.reused:
+            try:
+                await self._open_tunnel(req, conn, protocol, timeout)
+            except BaseException:
+                conn.close()
+                raise
         body = req.body
         headers = req.headers
         expect = headers.get("Expect", "").lower() == "100-continue"
@@ -939,6 +963,91 @@ class ClientSession:
         )
         resp._start(response_head, content)
         return resp
+
+    def _hop_proxy(
+        self,
+        url: URL,
+        proxy: URL | None,
+        proxy_auth: BasicAuth | None,
+        proxy_headers: CIMultiDict[str] | None,
+        given_headers: Any,
+    ) -> tuple[URL | None, BasicAuth | None, CIMultiDict[str] | None]:
+        """The proxy for one hop: the one given, else (with trust_env) the environment's.
+
+        Credentials in the proxy URL become ``proxy_auth`` when none is given, and never
+        travel in the URL itself.
+        """
+        if proxy is None and self._trust_env:
+            proxy = proxy_for(url)
+        if proxy is None:
+            return None, None, None
+        if proxy.raw_user is not None or proxy.raw_password is not None:
+            if proxy_auth is None:
+                proxy_auth = BasicAuth(proxy.user or "", proxy.password or "")
+            proxy = proxy.with_user(None)
+        if proxy_headers is None:
+            proxy_headers = self._prepare_headers(given_headers)
+        else:
+            proxy_headers = CIMultiDict(proxy_headers)
+        return proxy, proxy_auth, proxy_headers
+
+    async def _open_tunnel(
+        self,
+        req: ClientRequest,
+        conn: Connection,
+        protocol: ResponseHandler,
+        timeout: ClientTimeout,
+    ) -> None:
+        """Ask the proxy for a tunnel to ``req``'s host (``CONNECT``), then start TLS through it.
+
+        A status other than 2xx, or a malformed answer, is a :class:`ClientHttpProxyError`
+        with the status; a proxy that closes first, a :class:`ClientProxyConnectionError`.
+        The target's own headers (Authorization, cookies) never go to the proxy.
+        """
+        proxy = req.proxy
+        assert proxy is not None
+        url = req.url
+        authority = f"{url.host_subcomponent}:{url.port}"
+        headers: CIMultiDict[str] = CIMultiDict({_HOST: authority})
+        for key, value in (req.proxy_headers or {}).items():
+            if key != _HOST:
+                headers.add(key, value)
+        if "User-Agent" not in headers:
+            headers["User-Agent"] = SERVER_SOFTWARE
+        head = serialize_request_head("CONNECT", authority, headers, version=(1, 1))
+        info = RequestInfo(proxy, "CONNECT", CIMultiDictProxy(headers), proxy)
+        waiter = protocol.expect_response("CONNECT", read_until_eof=False)
+        transport = protocol.transport
+        assert transport is not None
+        transport.write(head)
+        protocol.start_read_timeout(timeout.sock_read)
+        try:
+            response_head, _ = await waiter
+        except ResponseParseError as exc:
+            raise ClientHttpProxyError(
+                info, (), status=400, message=f"Malformed response to CONNECT from {proxy}: {exc}"
+            ) from exc.error
+        except ServerDisconnectedError as exc:
+            raise ClientProxyConnectionError(
+                req.connection_key,
+                ConnectionResetError(f"Proxy {proxy} closed the connection during CONNECT"),
+            ) from exc
+        status = response_head.status
+        if not 200 <= status < 300:
+            raise ClientHttpProxyError(
+                info,
+                (),
+                status=status,
+                message=response_head.reason,
+                headers=response_head.headers,
+            )
+        if not protocol.end_tunnel_setup():
+            raise ClientHttpProxyError(
+                info, (), status=status, message=f"Proxy {proxy} sent data before TLS started"
+            )
+        connector = self._connector
+        assert isinstance(connector, TCPConnector)
+        await connector.start_tls(conn, req, timeout)
 
     async def _write_body(
         self,
