@@ -212,8 +212,10 @@ class ClientResponse:
         request: ClientRequest | None = None,
         charset_resolver: Callable[[ClientResponse, bytes], str] = _default_charset_resolver,
         writer: asyncio.Task[None] | None = None,
+        traces: Sequence[Any] = (),
     ) -> None:
         self.method = method
+        self._traces = traces
         self._real_url = url
         self._url = url.with_fragment(None) if url.raw_fragment else url
         self._request_info = request_info
@@ -472,6 +474,8 @@ class ClientResponse:
             raise ClientConnectionError("Connection closed")
         try:
             body = self._body = await self.content.read()
+            for trace in self._traces:
+                await trace.send_response_chunk_received(self.method, self.url, body)
         except BaseException:
             self.close()
             raise

@@ -916,6 +916,8 @@ class ClientSession:
                     transport.write(head + bytes(body.body))
                 for trace in traces:
                     await trace.send_request_headers(req.method, req.url, headers)
+                    if body is not None and body.size:
+                        await trace.send_request_chunk_sent(req.method, req.url, bytes(body.body))
                 protocol.start_read_timeout(timeout.sock_read)
             else:
                 transport.write(head)
@@ -960,6 +962,7 @@ class ClientSession:
             request=req,
             charset_resolver=self._resolve_charset,
             writer=task,
+            traces=traces,
         )
         resp._start(response_head, content)
         return resp
