@@ -8,7 +8,7 @@ import pkgutil
 import httpwire
 
 # Public submodules that are imported by path and deliberately not re-exported at the top.
-NOT_REEXPORTED: frozenset[str] = frozenset({"testing", "abc"})
+NOT_REEXPORTED: frozenset[str] = frozenset({"testing", "abc", "pytest_plugin", "__main__", "cli"})
 
 
 def _module_names() -> list[str]:
