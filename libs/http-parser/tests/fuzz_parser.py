@@ -460,6 +460,33 @@ edit_lists = st.lists(
     max_size=4,
 )
 
+
+@st.composite
+def loose_streams(draw: Any) -> tuple[bytes, bytes]:
+    """A response stream and the same stream with some head lines ended by a bare LF."""
+    strict = bytearray()
+    loose = bytearray()
+    for msg in draw(response_streams()):
+        end = msg.wire.find(b"\r\n\r\n") + 4
+        lines = msg.wire[:end].split(b"\r\n")[:-1]
+        ends = draw(
+            st.lists(st.sampled_from([b"\r\n", b"\n"]), min_size=len(lines), max_size=len(lines))
+        )
+        strict += msg.wire
+        loose += b"".join(line + e for line, e in zip(lines, ends, strict=True)) + msg.wire[end:]
+    return bytes(strict), bytes(loose)
+
+
+def prop_lenient_line_ends(streams: tuple[bytes, bytes], cuts: list[int]) -> None:
+    """Lenient mode reads bare-LF heads as their CRLF twins, however the stream is split, and
+    reads strict streams exactly as the strict parser does."""
+    strict, loose = streams
+    expected = normalize(feed_all(ResponseParser(), [strict]))
+    assert normalize(feed_all(ResponseParser(lenient=True), [strict])) == expected
+    for chunks in ([loose], split_at(loose, cuts), [loose[i : i + 1] for i in range(len(loose))]):
+        assert normalize(feed_all(ResponseParser(lenient=True), chunks)) == expected
+
+
 PROPERTIES: dict[str, tuple[Any, ...]] = {
     "segmentation": (prop_segmentation, response_streams(), cut_lists),
     "response_roundtrip": (prop_response_roundtrip, response_streams()),
@@ -478,6 +505,7 @@ PROPERTIES: dict[str, tuple[Any, ...]] = {
     "mutations": (prop_mutations, response_streams(), edit_lists, cut_lists),
     "upgrade_tail": (prop_upgrade_tail, st.binary(max_size=100), cut_lists),
     "edge_segmentation": (prop_edge_segmentation, edge_streams(), cut_lists),
+    "lenient_line_ends": (prop_lenient_line_ends, loose_streams(), cut_lists),
     "output_budget": (
         prop_output_budget,
         compressed_streams(),

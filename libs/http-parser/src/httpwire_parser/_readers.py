@@ -42,6 +42,7 @@ from ._headers import (
     field_block_error,
     parse_fields,
 )
+from ._lenient import fix_section, is_strict
 from .exceptions import (
     BadStatusLine,
     DataAfterClose,
@@ -83,6 +84,8 @@ HELD: Final = 12
 #: after about 13 KB of its input instead of filling a gigabyte (the earlier default, 1 GiB).
 DEFAULT_MAX_DECOMPRESSED_SIZE: Final = 1 << 26
 
+#: The states whose input is a head or trailer section (what lenient mode may rewrite).
+_SECTION_STATES: Final = frozenset({HEAD, TRAILERS})
 _HEXDIGITS: Final = frozenset(b"0123456789abcdefABCDEF")
 _new: Final = object.__new__
 #: Chunk-size lines without extensions seen so far (bounded), mapped to their value: one dict
@@ -108,6 +111,7 @@ class BaseParser:
         "_fed",
         "_held",
         "_keep_alive",
+        "_lenient",
         "_lines",
         "_max_decompressed_size",
         "_max_field_size",
@@ -140,6 +144,7 @@ class BaseParser:
         decompress_piece_size: int,
         max_output_per_feed: int,
         start_prefix: LinePrefix,
+        lenient: bool = False,
     ) -> None:
         if (
             max_line_size < 1
@@ -166,6 +171,7 @@ class BaseParser:
         self._held: tuple[Iterator[bytes], bytes, bool, bool, int] | None = None
         self._queue: deque[bytes] | None = None
         self._start_prefix = start_prefix
+        self._lenient = lenient
         self._state: int = HEAD
         self._pending = bytearray()
         self._fed = 0
@@ -203,12 +209,17 @@ class BaseParser:
         self._spent = 0
         events: list[Event] = []
         pending = self._pending
+        # In lenient mode, the position whose section is already strict (a pending one is).
+        fixed_at = -1
         try:
             if pending:
+                fixed_at = 0
                 origin = self._fed - len(pending)
                 self._fed += len(data)
                 self._origin = origin
                 pending += data
+                if self._lenient and state in _SECTION_STATES:
+                    self._lenient_pending(pending, len(data))
                 if state == HEAD:
                     if pending.find(b"\r\n\r\n", self._scan) < 0:
                         self._head_incomplete(pending, 0, len(pending))
@@ -236,6 +247,13 @@ class BaseParser:
             pos = 0
             readers = _READERS
             while pos < n:
+                if self._lenient and pos != fixed_at and self._state in _SECTION_STATES:
+                    fixed = fix_section(buf, pos, head=self._state == HEAD)
+                    if fixed is not None:
+                        buf = fixed
+                        n = len(buf)
+                        self._restart_section()
+                    fixed_at = pos
                 new = readers[self._state](self, buf, pos, events)
                 if new < 0:
                     self._pending = bytearray(memoryview(buf)[pos:])
@@ -408,7 +426,8 @@ class BaseParser:
                     f"start line longer than {self._max_line_size} bytes", self._origin + pos
                 )
             pos = self._on_head(buf, pos, nl, end, events)
-            if pos >= n or self._state != HEAD:
+            if pos >= n or self._state != HEAD or self._lenient:
+                # In lenient mode feed() makes the next head strict before it is read.
                 return pos
 
     def _head_incomplete(self, buf: bytes | bytearray, start: int, n: int) -> None:
@@ -484,6 +503,23 @@ class BaseParser:
         # The end of the head is the CRLF ending the line being validated (past its valid part)
         # or, when nothing of that line is here yet, the CRLF that may start it.
         self._scan = tail - start if tail > i else max(i - start - 2, 0)
+
+    def _lenient_pending(self, pending: bytearray, added: int) -> None:
+        """Make the incomplete section in ``pending`` strict when the bytes just added (or the
+        line end before them) need it; a strict stream costs one look at the new bytes."""
+        window = pending[-(added + 2) :]
+        if is_strict(window):
+            return
+        fixed = fix_section(bytes(pending), 0, head=self._state == HEAD)
+        if fixed is not None:
+            pending[:] = fixed
+            self._restart_section()
+
+    def _restart_section(self) -> None:
+        """The section being read was rewritten: validate it again from its start."""
+        self._reset_incomplete()
+        if self._state == TRAILERS:
+            self._lines = 1  # a trailer section has no start line
 
     def _reset_incomplete(self) -> None:
         """Forget where the validation of an incomplete head stopped: that head is complete."""

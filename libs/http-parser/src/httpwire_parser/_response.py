@@ -76,6 +76,13 @@ class ResponseParser(BaseParser):
     most; while :attr:`pending` is True, ``feed(b"")`` returns the next batch (and
     :meth:`feed_eof` is refused). The 64 MiB default is far above any page or API response yet
     stops a decompression bomb early; memory per call is bounded by the budget whatever it is.
+
+    ``lenient=True`` applies what RFC 9112 lets a user agent accept from real servers: a bare
+    LF ends a line of the head or trailers (§2.2), and the CRLF of each obs-fold in a field
+    value becomes one SP with the whitespace around it kept (§5.2). A bare CR, a fold onto the
+    status line, chunk lines without CRLF and every framing rule (Content-Length with
+    Transfer-Encoding, differing lengths, parameters on chunked) stay refused. Error positions
+    then count the head as rewritten. Off by default; :class:`RequestParser` has no such mode.
     """
 
     __slots__ = ("_methods",)
@@ -91,6 +98,7 @@ class ResponseParser(BaseParser):
         max_decompressed_size: int | None = DEFAULT_MAX_DECOMPRESSED_SIZE,
         decompress_piece_size: int = 1 << 16,
         max_output_per_feed: int = 1 << 20,
+        lenient: bool = False,
     ) -> None:
         BaseParser.__init__(
             self,
@@ -103,6 +111,7 @@ class ResponseParser(BaseParser):
             decompress_piece_size,
             max_output_per_feed,
             STATUS_PREFIX,
+            lenient,
         )
         self._methods: deque[str] = deque()
 
