@@ -124,3 +124,31 @@ async def test_slow_reader_pauses_the_transport(server: Server) -> None:
             async for piece in resp.content.iter_chunked(1 << 16):
                 received += len(piece)
     assert received == total
+
+
+async def test_bare_lf_and_obs_fold_from_real_servers_are_accepted(server: Server) -> None:
+    server.answer(
+        "/lf",
+        b"HTTP/1.1 200 OK\nContent-Type: text/plain\nX-Long: first\r\n\tsecond\n"
+        b"Content-Length: 5\n\nhe\nlo",
+    )
+    async with ClientSession() as session:
+        for _ in range(2):  # and the connection stays reusable
+            async with session.get(server.url("/lf")) as resp:
+                assert resp.headers["X-Long"] == "first \tsecond"
+                assert resp.content_type == "text/plain"
+                assert await resp.read() == b"he\nlo"
+    assert server.connections == 1
+
+
+async def test_lenient_heads_keep_framing_strict(server: Server) -> None:
+    server.answer(
+        "/smuggle",
+        b"HTTP/1.1 200 OK\nContent-Length: 3\nTransfer-Encoding: chunked\n\n0\r\n\r\n",
+    )
+    server.answer("/cr", b"HTTP/1.1 200 OK\rContent-Length: 0\r\n\r\n")
+    async with ClientSession() as session:
+        for path in ("/smuggle", "/cr"):
+            with pytest.raises(httpwire.ClientResponseError) as info:
+                await session.get(server.url(path))
+            assert info.value.status == 400

@@ -22,7 +22,9 @@ from ._components import (
     WSMessage,
     WSMsgType,
 )
+from ._digest_auth import DigestAuthMiddleware
 from ._helpers import ContentDisposition, HttpVersion, HttpVersion10, HttpVersion11
+from ._middlewares import ClientHandlerType, ClientMiddlewareType
 from ._reqrep import ClientRequest, ClientResponse, RequestInfo
 from ._session import ClientSession, request
 from ._timeout import ClientTimeout
@@ -125,7 +127,9 @@ __all__ = [
     "ClientConnectorError",
     "ClientConnectorSSLError",
     "ClientError",
+    "ClientHandlerType",
     "ClientHttpProxyError",
+    "ClientMiddlewareType",
     "ClientOSError",
     "ClientPayloadError",
     "ClientProxyConnectionError",
@@ -140,6 +144,7 @@ __all__ = [
     "ContentTypeError",
     "CookieJar",
     "DefaultResolver",
+    "DigestAuthMiddleware",
     "DummyCookieJar",
     "EofStream",
     "Fingerprint",

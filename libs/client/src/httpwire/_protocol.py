@@ -147,6 +147,7 @@ class ResponseHandler(asyncio.Protocol):
                 max_headers=max_headers,
                 auto_decompress=auto_decompress,
                 max_decompressed_size=None,
+                lenient=True,  # RFC 9112 §2.2 and §5.2: what a user agent may accept
             )
             self._parser_key = key
         self._parser.expect(method)

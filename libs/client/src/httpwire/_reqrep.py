@@ -34,6 +34,8 @@ from .streams import StreamReader
 if TYPE_CHECKING:
     from httpwire_parser import Response
 
+    from ._session import ClientSession
+
 __all__ = ["ClientRequest", "ClientResponse", "RequestInfo"]
 
 client_logger = logging.getLogger("httpwire.client")
@@ -68,6 +70,7 @@ class ClientRequest:
         "proxy_auth",
         "proxy_headers",
         "server_hostname",
+        "session",
         "ssl",
         "url",
     )
@@ -96,7 +99,13 @@ class ClientRequest:
         self.proxy = proxy
         self.proxy_auth = proxy_auth
         self.proxy_headers = proxy_headers
+        #: The session sending the request (set for middlewares, which may make nested calls).
+        self.session: ClientSession | None = None
         self._connection_key: ConnectionKey | None = None
+
+    def reset_connection_key(self) -> None:
+        """Forget the pool key, after something (a middleware) changed the URL or proxy."""
+        self._connection_key = None
 
     @property
     def host(self) -> str:

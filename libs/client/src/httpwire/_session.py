@@ -14,7 +14,7 @@ import json as jsonlib
 import sys
 import traceback
 import warnings
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from http.cookies import BaseCookie, SimpleCookie
 from ssl import SSLContext
 from types import TracebackType
@@ -31,6 +31,7 @@ from ._auth import BasicAuth
 from ._env_proxy import netrc_auth, proxy_for
 from ._helpers import HttpVersion, HttpVersion10, HttpVersion11, sentinel
 from ._http_writer import StreamWriter
+from ._middlewares import ClientMiddlewareType, chain
 from ._payload_base import PayloadLookupError
 from ._protocol import ResponseHandler, ResponseParseError
 from ._reqrep import ClientRequest, ClientResponse, RequestInfo
@@ -56,7 +57,7 @@ from .exceptions import (
     TooManyRedirects,
 )
 from .formdata import FormData
-from .payload import BytesPayload, JsonPayload, Payload, get_payload
+from .payload import BytesPayload, JsonBytesPayload, JsonPayload, Payload, get_payload
 from .tracing import TraceConfig, build_traces
 
 if TYPE_CHECKING:
@@ -159,6 +160,8 @@ class ClientSession:
             "_default_auth",
             "_version",
             "_json_serialize",
+            "_json_serialize_bytes",
+            "_middlewares",
             "_requote_redirect_url",
             "_timeout",
             "_raise_for_status",
@@ -198,6 +201,7 @@ class ClientSession:
         skip_auto_headers: Iterable[str] | None = None,
         auth: BasicAuth | None = None,
         json_serialize: Callable[[Any], str] = jsonlib.dumps,
+        json_serialize_bytes: Callable[[Any], bytes] | None = None,
         request_class: type[ClientRequest] = ClientRequest,
         response_class: type[ClientResponse] = ClientResponse,
         ws_response_class: Any = None,
@@ -217,6 +221,7 @@ class ClientSession:
         max_field_size: int = 8190,
         max_headers: int = 128,
         fallback_charset_resolver: CharsetResolver = _default_charset,
+        middlewares: Sequence[ClientMiddlewareType] = (),
         ssl_shutdown_timeout: Any = sentinel,
         read_until_eof: bool = True,
     ) -> None:
@@ -294,6 +299,8 @@ class ClientSession:
         self._default_auth = auth
         self._version = version
         self._json_serialize = json_serialize
+        self._json_serialize_bytes = json_serialize_bytes
+        self._middlewares = tuple(middlewares)
         self._raise_for_status = raise_for_status
         self._auto_decompress = auto_decompress
         self._trust_env = trust_env
@@ -433,6 +440,7 @@ class ClientSession:
         max_line_size: int | None = None,
         max_field_size: int | None = None,
         max_headers: int | None = None,
+        middlewares: Sequence[ClientMiddlewareType] | None = None,
     ) -> ClientResponse:
         if self.closed:
             raise RuntimeError("Session is closed")
@@ -442,7 +450,10 @@ class ClientSession:
         if data is not None and json is not None:
             raise ValueError("data and json parameters can not be used at the same time")
         if json is not None:
-            data = JsonPayload(json, dumps=self._json_serialize)
+            if self._json_serialize_bytes is not None:
+                data = JsonBytesPayload(json, dumps=self._json_serialize_bytes)
+            else:
+                data = JsonPayload(json, dumps=self._json_serialize)
         if not isinstance(chunked, bool) and chunked is not None:
             warnings.warn("Chunk size is deprecated #1615", DeprecationWarning, stacklevel=3)
             chunked = True
@@ -572,22 +583,26 @@ class ClientSession:
                         hop_proxy_headers,
                         connector.force_close,
                     )
+                    send_args = (
+                        traces,
+                        real_timeout,
+                        timer,
+                        history,
+                        retry,
+                        read_until_eof,
+                        auto_decompress,
+                        read_bufsize,
+                        max_line_size,
+                        max_field_size,
+                        max_headers,
+                    )
                     try:
-                        resp = await self._send(
-                            req,
-                            head,
-                            traces,
-                            real_timeout,
-                            timer,
-                            history,
-                            retry,
-                            read_until_eof,
-                            auto_decompress,
-                            read_bufsize,
-                            max_line_size,
-                            max_field_size,
-                            max_headers,
-                        )
+                        if middlewares is None:
+                            middlewares = self._middlewares
+                        if middlewares:
+                            resp = await self._send_through(middlewares, req, send_args)
+                        else:
+                            resp = await self._send(req, head, *send_args)
                     except _Retry:
                         retry = False
                         continue
@@ -835,19 +850,49 @@ class ClientSession:
             proxy_auth=proxy_auth,
             proxy_headers=proxy_headers,
         )
-        if method == "CONNECT":
+        return req, self._serialize_head(req)
+
+    def _serialize_head(self, req: ClientRequest) -> bytes:
+        """The request head of ``req`` as it goes on the wire (``ValueError`` if it cannot)."""
+        url = req.url
+        if req.method == "CONNECT":
             target = f"{url.host_subcomponent}:{url.port}"
-        elif proxy is not None and not req.is_ssl():
+        elif req.proxy is not None and not req.is_ssl():
             target = str(url)
         else:
             target = url.raw_path_qs
+        version = self._version
         try:
-            head = serialize_request_head(
-                method, target, headers, version=(version.major, version.minor)
+            return serialize_request_head(
+                req.method, target, req.headers, version=(version.major, version.minor)
             )
         except LocalProtocolError as exc:
             raise ValueError(str(exc)) from exc
-        return req, head
+
+    async def _send_through(
+        self,
+        middlewares: Sequence[ClientMiddlewareType],
+        req: ClientRequest,
+        send_args: tuple[Any, ...],
+    ) -> ClientResponse:
+        """Send ``req`` through ``middlewares``: the innermost handler sends what they made of it.
+
+        The head is serialized from the request as the middlewares leave it, and the one retry
+        of a stale pooled connection happens inside, so a middleware sees one response per call.
+        """
+        req.session = self
+
+        async def send(request: ClientRequest) -> ClientResponse:
+            request.reset_connection_key()
+            head = self._serialize_head(request)
+            try:
+                return await self._send(request, head, *send_args)
+            except _Retry:
+                args = list(send_args)
+                args[4] = False  # retry
+                return await self._send(request, head, *args)
+
+        return await chain(send, middlewares)(req)
 
     async def _send(
         self,
