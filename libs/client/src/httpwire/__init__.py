@@ -29,6 +29,7 @@ from ._reqrep import ClientRequest, ClientResponse, RequestInfo
 from ._session import ClientSession, request
 from ._timeout import ClientTimeout
 from ._version import __version__
+from ._ws_client import ClientWebSocketResponse, ClientWSTimeout, WSMessageTypeError
 from .exceptions import (
     ClientConnectionError,
     ClientConnectionResetError,
@@ -139,6 +140,8 @@ __all__ = [
     "ClientSSLError",
     "ClientSession",
     "ClientTimeout",
+    "ClientWSTimeout",
+    "ClientWebSocketResponse",
     "ConnectionTimeoutError",
     "ContentDisposition",
     "ContentTypeError",
@@ -199,6 +202,7 @@ __all__ = [
     "UnixConnector",
     "WSCloseCode",
     "WSMessage",
+    "WSMessageTypeError",
     "WSMsgType",
     "WSServerHandshakeError",
     "WebSocketError",

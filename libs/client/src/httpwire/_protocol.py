@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from httpwire_parser import (
     Data,
@@ -30,11 +31,41 @@ from .exceptions import (
     ServerDisconnectedError,
     SocketTimeoutError,
 )
-from .streams import EMPTY_PAYLOAD, StreamReader, TimerLike
+from .streams import EMPTY_PAYLOAD, EmptyStreamReader, StreamReader, TimerLike
 
 __all__: list[str] = []
 
 _NO_BODY_STATUSES = frozenset({204, 304})
+
+
+class UpgradeReceiver(Protocol):
+    """Takes a connection's bytes after a protocol switch (101), e.g. the WebSocket client."""
+
+    def data_received(self, data: bytes) -> None:
+        """Bytes from the server, in order (the tail after the 101 head first)."""
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        """The transport closed; ``exc`` is the OS error, if any."""
+
+
+class _UpgradedPayload(EmptyStreamReader):
+    """The (empty) body of a 101 response: it never reports its end.
+
+    A response calls back on the end of its body to give the connection back to the pool; after
+    a protocol switch the connection belongs to the response (and to whoever takes it over) until
+    it is released or closed, which closes it, as an upgraded connection is never reused.
+    """
+
+    __slots__ = ()
+
+    def on_eof(self, callback: Callable[[], None]) -> None:
+        """The connection is not done with: never call ``callback``."""
+
+    def feed_eof(self) -> None:
+        """Nothing to end."""
+
+
+_UPGRADED_PAYLOAD = _UpgradedPayload()
 
 
 class ResponseParseError(Exception):
@@ -71,6 +102,7 @@ class ResponseHandler(asyncio.Protocol):
         self._exception: BaseException | None = None
         self._upgraded = False
         self.upgrade_tail = b""
+        self._upgrade_receiver: UpgradeReceiver | None = None
         self.got_bytes = False
         self.reading_paused = False
         self.writing_paused = False
@@ -116,6 +148,20 @@ class ResponseHandler(asyncio.Protocol):
     def upgraded(self) -> bool:
         """Whether the connection switched protocols (101, or a CONNECT tunnel)."""
         return self._upgraded
+
+    def attach_upgrade_receiver(self, receiver: UpgradeReceiver) -> None:
+        """After a 101: send every byte from now on (the buffered tail first) to ``receiver``.
+
+        If the connection was already lost, ``receiver`` hears of it at once.
+        """
+        if not self._upgraded:
+            raise RuntimeError("The connection did not switch protocols")
+        self._upgrade_receiver = receiver
+        tail, self.upgrade_tail = self.upgrade_tail, b""
+        if tail:
+            receiver.data_received(tail)
+        if self.transport is None:
+            receiver.connection_lost(self._lost_exc)
 
     # ------------------------------------------------------------ the exchange
 
@@ -195,7 +241,11 @@ class ResponseHandler(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         """Parse ``data`` and deliver what it completes."""
         if self._upgraded:
-            self.upgrade_tail += data
+            receiver = self._upgrade_receiver
+            if receiver is not None:
+                receiver.data_received(data)
+            else:
+                self.upgrade_tail += data
             return
         self.got_bytes = True
         if self._read_timeout is not None:
@@ -229,7 +279,13 @@ class ResponseHandler(asyncio.Protocol):
             self._drain_waiter = None
             if not drain.done():
                 drain.set_exception(ClientConnectionResetError("Connection lost"))
-        if not self._in_exchange or self._upgraded:
+        if self._upgraded:
+            self._lost_exc = exc
+            receiver = self._upgrade_receiver
+            if receiver is not None:
+                receiver.connection_lost(exc)
+            return
+        if not self._in_exchange:
             return
         parser = self._parser
         if parser is not None and parser.pending:
@@ -381,7 +437,9 @@ class ResponseHandler(asyncio.Protocol):
             self._should_close = True
         status = head.status
         payload: StreamReader
-        if self._method == "HEAD" or status in _NO_BODY_STATUSES or head.upgrade:
+        if head.upgrade and status == 101:
+            payload = _UPGRADED_PAYLOAD
+        elif self._method == "HEAD" or status in _NO_BODY_STATUSES or head.upgrade:
             payload = EMPTY_PAYLOAD
         elif head.content_length is None and not head.chunked and not self._read_until_eof:
             # No framing and the caller will not read to the close: the body counts as empty.
@@ -405,7 +463,11 @@ class ResponseHandler(asyncio.Protocol):
         self._drop_read_timer()
         if self._discard_body:
             self._discard_body = False
-        if payload is not None and payload is not EMPTY_PAYLOAD:
+        if (
+            payload is not None
+            and payload is not EMPTY_PAYLOAD
+            and payload is not _UPGRADED_PAYLOAD
+        ):
             payload.feed_eof()
 
     def _parse_failed(self, exc: HttpParserError) -> None:

@@ -26,6 +26,15 @@ from yarl import URL
 from httpwire_connectors import BaseConnector, Connection, TCPConnector
 from httpwire_cookies import CookieJar, DummyCookieJar
 from httpwire_parser import CONTENT_CODINGS, LocalProtocolError, serialize_request_head
+from httpwire_websocket import (
+    DEFAULT_MAX_MSG_SIZE,
+    ClientHandshake,
+    HandshakeError,
+    InvalidHeaderError,
+    InvalidStatusError,
+    WebSocketReader,
+    WebSocketWriter,
+)
 
 from ._auth import BasicAuth
 from ._env_proxy import netrc_auth, proxy_for
@@ -38,6 +47,12 @@ from ._reqrep import ClientRequest, ClientResponse, RequestInfo
 from ._request_cm import _RequestContextManager, _SessionRequestContextManager
 from ._timeout import DEFAULT_TIMEOUT, NO_TIMER, ClientTimeout, TimerContext, ceil_deadline
 from ._version import __version__
+from ._ws_client import (
+    DEFAULT_WS_CLIENT_TIMEOUT,
+    ClientWebSocketResponse,
+    ClientWSTimeout,
+    _WSRequestContextManager,
+)
 from .abc import AbstractCookieJar
 from .exceptions import (
     ClientConnectionError,
@@ -55,6 +70,7 @@ from .exceptions import (
     NonHttpUrlRedirectClientError,
     ServerDisconnectedError,
     TooManyRedirects,
+    WSServerHandshakeError,
 )
 from .formdata import FormData
 from .payload import BytesPayload, JsonBytesPayload, JsonPayload, Payload, get_payload
@@ -385,6 +401,188 @@ class ClientSession:
     def delete(self, url: str | URL, **kwargs: Any) -> _RequestContextManager:
         """Perform a DELETE request."""
         return _RequestContextManager(self._request("DELETE", url, **kwargs))
+
+    # --------------------------------------------------------------- websockets
+
+    def ws_connect(
+        self,
+        url: str | URL,
+        *,
+        method: str = "GET",
+        protocols: Iterable[str] = (),
+        timeout: ClientWSTimeout | Any = sentinel,
+        receive_timeout: float | None = None,
+        autoclose: bool = True,
+        autoping: bool = True,
+        heartbeat: float | None = None,
+        auth: BasicAuth | None = None,
+        origin: str | None = None,
+        params: Any = None,
+        headers: Any = None,
+        proxy: str | URL | None = None,
+        proxy_auth: BasicAuth | None = None,
+        ssl: Any = True,
+        verify_ssl: bool | None = None,
+        fingerprint: bytes | None = None,
+        ssl_context: SSLContext | None = None,
+        server_hostname: str | None = None,
+        proxy_headers: Any = None,
+        compress: int = 0,
+        max_msg_size: int = DEFAULT_MAX_MSG_SIZE,
+        decode_text: bool = True,
+    ) -> _WSRequestContextManager:
+        """Open a WebSocket connection; await it, or use it with ``async with``."""
+        return _WSRequestContextManager(
+            self._ws_connect(
+                url,
+                method=method,
+                protocols=protocols,
+                timeout=timeout,
+                receive_timeout=receive_timeout,
+                autoclose=autoclose,
+                autoping=autoping,
+                heartbeat=heartbeat,
+                auth=auth,
+                origin=origin,
+                params=params,
+                headers=headers,
+                proxy=proxy,
+                proxy_auth=proxy_auth,
+                ssl=ssl,
+                verify_ssl=verify_ssl,
+                fingerprint=fingerprint,
+                ssl_context=ssl_context,
+                server_hostname=server_hostname,
+                proxy_headers=proxy_headers,
+                compress=compress,
+                max_msg_size=max_msg_size,
+                decode_text=decode_text,
+            )
+        )
+
+    async def _ws_connect(
+        self,
+        url: str | URL,
+        *,
+        method: str,
+        protocols: Iterable[str],
+        timeout: ClientWSTimeout | Any,
+        receive_timeout: float | None,
+        autoclose: bool,
+        autoping: bool,
+        heartbeat: float | None,
+        auth: BasicAuth | None,
+        origin: str | None,
+        params: Any,
+        headers: Any,
+        proxy: str | URL | None,
+        proxy_auth: BasicAuth | None,
+        ssl: Any,
+        verify_ssl: bool | None,
+        fingerprint: bytes | None,
+        ssl_context: SSLContext | None,
+        server_hostname: str | None,
+        proxy_headers: Any,
+        compress: int,
+        max_msg_size: int,
+        decode_text: bool,
+    ) -> ClientWebSocketResponse:
+        """The opening handshake through ``_request``, then the WebSocket on its connection.
+
+        Everything is checked before connecting; a response that is not an acceptable 101
+        raises :class:`WSServerHandshakeError` and closes the connection.
+        """
+        if timeout is sentinel:
+            ws_timeout = DEFAULT_WS_CLIENT_TIMEOUT
+        elif isinstance(timeout, ClientWSTimeout):
+            ws_timeout = timeout
+        else:
+            warnings.warn(
+                "parameter 'timeout' of type 'float' is deprecated, please use "
+                "'timeout=ClientWSTimeout(ws_close=...)'",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            ws_timeout = ClientWSTimeout(ws_close=timeout)
+        if receive_timeout is not None:
+            warnings.warn(
+                "float parameter 'receive_timeout' is deprecated, please use parameter "
+                "'timeout=ClientWSTimeout(ws_receive=...)'",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            ws_timeout = dataclasses.replace(ws_timeout, ws_receive=receive_timeout)
+        if ssl is None:
+            warnings.warn(
+                "ssl=None is deprecated, please use ssl=True", DeprecationWarning, stacklevel=3
+            )
+            ssl = True
+        if ssl is not True or verify_ssl is not None or ssl_context is not None or fingerprint:
+            ssl = _merge_ssl(ssl, verify_ssl, ssl_context, fingerprint)
+        if heartbeat is not None and heartbeat <= 0:
+            raise ValueError(f"heartbeat must be a positive number of seconds, got {heartbeat!r}")
+        if max_msg_size < 0:
+            raise ValueError(f"max_msg_size must be 0 (no limit) or positive, got {max_msg_size}")
+        # A subprotocol that is not a token or a compress outside 9-15 is a ValueError here.
+        handshake = ClientHandshake.create(
+            protocols=tuple(protocols), origin=origin, compress=compress
+        )
+        real_headers: CIMultiDict[str] = CIMultiDict(headers) if headers else CIMultiDict()
+        for name, value in handshake.request_headers():
+            if name in ("Upgrade", "Connection", "Sec-WebSocket-Version"):
+                real_headers.setdefault(name, value)
+            else:
+                real_headers[name] = value
+
+        resp = await self._request(
+            method,
+            url,
+            params=params,
+            headers=real_headers,
+            read_until_eof=False,
+            auth=auth,
+            proxy=proxy,
+            proxy_auth=proxy_auth,
+            ssl=ssl,
+            server_hostname=server_hostname,
+            proxy_headers=proxy_headers,
+        )
+        try:
+            try:
+                agreed = handshake.validate_response(resp.status, resp.headers)
+            except HandshakeError as exc:
+                raise WSServerHandshakeError(
+                    resp.request_info,
+                    resp.history,
+                    message=_handshake_message(exc),
+                    status=resp.status,
+                    headers=resp.headers,
+                ) from exc
+            deflate = agreed.deflate
+            reader = WebSocketReader(
+                is_client=True, max_msg_size=max_msg_size, deflate=deflate, decode_text=decode_text
+            )
+            writer = WebSocketWriter(is_client=True, deflate=deflate)
+            ws_class = self._ws_response_class or ClientWebSocketResponse
+            ws: ClientWebSocketResponse = ws_class(
+                reader,
+                writer,
+                agreed.protocol,
+                resp,
+                ws_timeout,
+                autoclose,
+                autoping,
+                self._loop,
+                heartbeat=heartbeat,
+                compress=deflate.client_max_window_bits if deflate is not None else 0,
+                client_notakeover=deflate.client_no_context_takeover
+                if deflate is not None
+                else False,
+            )
+        except BaseException:
+            resp.close()
+            raise
+        return ws
 
     def _build_url(self, str_or_url: str | URL) -> URL:
         url = URL(str_or_url)
@@ -1286,6 +1484,20 @@ class ClientSession:
         exc_tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+def _handshake_message(exc: HandshakeError) -> str:
+    """aiohttp's ``WSServerHandshakeError`` message for each way the 101 can be wrong."""
+    if isinstance(exc, InvalidStatusError):
+        return "Invalid response status"
+    if isinstance(exc, InvalidHeaderError):
+        if exc.name == "Upgrade":
+            return "Invalid upgrade header"
+        if exc.name == "Connection":
+            return "Invalid connection header"
+        if exc.name == "Sec-WebSocket-Accept":
+            return "Invalid challenge response"
+    return str(exc)
 
 
 class _Retry(Exception):
