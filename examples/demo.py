@@ -3,8 +3,9 @@
 The server (asyncio, loopback, a free port) parses requests with httpwire-parser's RequestParser
 and answers from a few routes. The client is the real ``ClientSession``: a GET whose gzip'd
 chunked body is decoded, a POST of JSON, a cookie stored and sent back, a redirect followed, a
-streamed download with a progress bar and a streamed upload, all over pooled connections.
-Nothing here touches the network beyond 127.0.0.1.
+streamed download with a progress bar, a streamed upload, all over pooled connections, and a
+WebSocket echo (the server side framed by httpwire-websocket's sans-IO protocol). Nothing here
+touches the network beyond 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from httpwire_parser import (
     EndOfMessage,
     Request,
     RequestParser,
+    Upgraded,
     serialize_response_head,
 )
+from httpwire_websocket import WebSocketProtocol, WSMsgType, accept_token
 
 DOWNLOAD_SIZE = 8 * 1024 * 1024
 
@@ -65,6 +68,36 @@ def answer(request: Request, body: bytes, visit: int) -> bytes:
     )
 
 
+async def echo_websocket(
+    key: str, tail: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    """Accept a WebSocket handshake, then send every text or binary message back."""
+    writer.write(
+        serialize_response_head(
+            101,
+            "Switching Protocols",
+            [
+                ("Upgrade", "websocket"),
+                ("Connection", "Upgrade"),
+                ("Sec-WebSocket-Accept", accept_token(key)),
+            ],
+        )
+    )
+    ws = WebSocketProtocol(is_client=False)
+    data = tail
+    while True:
+        ws.receive_data(data)
+        for message in ws.events_received():
+            if message.type is WSMsgType.TEXT:
+                ws.send_str(f"echo: {message.data}")
+            elif message.type is WSMsgType.BINARY:
+                ws.send_bytes(message.data)
+        writer.write(ws.data_to_send())
+        await writer.drain()
+        if ws.close_code is not None or not (data := await reader.read(65536)):
+            break
+
+
 async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     """Answer requests on one keep-alive connection until the client goes away."""
     parser = RequestParser()
@@ -77,7 +110,12 @@ async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
                 head, body = event, bytearray()
             elif isinstance(event, Data):
                 body += event.data
-            elif isinstance(event, EndOfMessage) and head is not None:
+            elif isinstance(event, Upgraded) and head is not None:
+                key = head.headers["Sec-WebSocket-Key"]
+                await echo_websocket(key, event.tail, reader, writer)
+                writer.close()
+                return
+            elif isinstance(event, EndOfMessage) and head is not None and not head.upgrade:
                 visits += 1
                 writer.write(answer(head, bytes(body), visits))
                 await writer.drain()
@@ -130,7 +168,14 @@ async def main() -> None:
             doc = await resp.json()
             print(f"POST /upload (streamed, chunked) -> server got {doc['body bytes']} bytes")
         connector = session.connector
-        print(f"\npool after the tour: {connector!r}")
+        print(f"pool after the HTTP requests: {connector!r}")
+        async with session.ws_connect("echo") as ws:
+            await ws.send_str("hello over a WebSocket")
+            reply = await ws.receive_str()
+            await ws.send_bytes(b"\x00\x01binary")
+            echoed = await ws.receive_bytes()
+            print(f"WebSocket /echo -> {reply!r}, then {len(echoed)} binary bytes back")
+        print(f"WebSocket closed with code {ws.close_code}")
 
 
 if __name__ == "__main__":

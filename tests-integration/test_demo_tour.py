@@ -36,3 +36,5 @@ async def test_demo_tour(capsys: pytest.CaptureFixture[str]) -> None:
     # Every request but the redirect's reused the one keep-alive connection.
     assert "'visit on this connection': 2" in out
     assert "1 idle" in out
+    assert "WebSocket /echo -> 'echo: hello over a WebSocket', then 8 binary bytes back" in out
+    assert "WebSocket closed with code 1000" in out
