@@ -33,6 +33,9 @@ class _Sentinel(enum.Enum):
 #: Marks "not given" where ``None`` is a meaningful value (``timeout=None`` means no timeout).
 sentinel: Any = _Sentinel.sentinel
 
+#: aiohttp 3.14's default ``read_bufsize``: each body reader buffers this much (pauses at twice it).
+DEFAULT_READ_BUFSIZE = 2**18
+
 
 class ContentDisposition(NamedTuple):
     """A parsed Content-Disposition: its ``type``, ``parameters`` and ``filename``."""

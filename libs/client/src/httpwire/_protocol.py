@@ -24,6 +24,7 @@ from httpwire_parser import (
     Upgraded,
 )
 
+from ._helpers import DEFAULT_READ_BUFSIZE
 from .exceptions import (
     ClientConnectionResetError,
     ClientOSError,
@@ -94,7 +95,7 @@ class ResponseHandler(asyncio.Protocol):
         self._payload: StreamReader | None = None
         self._method = "GET"
         self._read_until_eof = True
-        self._read_bufsize = 2**16
+        self._read_bufsize = DEFAULT_READ_BUFSIZE
         self._timer: TimerLike | None = None
         self._in_exchange = False
         self._discard_body = False
@@ -171,7 +172,7 @@ class ResponseHandler(asyncio.Protocol):
         *,
         read_until_eof: bool = True,
         auto_decompress: bool = True,
-        read_bufsize: int = 2**16,
+        read_bufsize: int = DEFAULT_READ_BUFSIZE,
         timer: TimerLike | None = None,
         max_line_size: int = 8190,
         max_field_size: int = 8190,

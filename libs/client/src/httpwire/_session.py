@@ -38,7 +38,7 @@ from httpwire_websocket import (
 
 from ._auth import BasicAuth
 from ._env_proxy import netrc_auth, proxy_for
-from ._helpers import HttpVersion, HttpVersion10, HttpVersion11, sentinel
+from ._helpers import DEFAULT_READ_BUFSIZE, HttpVersion, HttpVersion10, HttpVersion11, sentinel
 from ._http_writer import StreamWriter
 from ._middlewares import ClientMiddlewareType, chain
 from ._payload_base import PayloadLookupError
@@ -232,7 +232,7 @@ class ClientSession:
         trust_env: bool = False,
         requote_redirect_url: bool = True,
         trace_configs: list[TraceConfig] | None = None,
-        read_bufsize: int = 2**16,
+        read_bufsize: int = DEFAULT_READ_BUFSIZE,
         max_line_size: int = 8190,
         max_field_size: int = 8190,
         max_headers: int = 128,

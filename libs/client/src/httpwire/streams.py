@@ -14,6 +14,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
+from ._helpers import DEFAULT_READ_BUFSIZE
+
 __all__ = ["EMPTY_PAYLOAD", "EofStream", "StreamReader"]
 
 _T = TypeVar("_T")
@@ -148,7 +150,7 @@ class StreamReader:
             info.append(f"{self._size} bytes")
         if self._eof:
             info.append("eof")
-        if self._low_water != 2**16:
+        if self._low_water != DEFAULT_READ_BUFSIZE:
             info.append(f"low={self._low_water} high={self._high_water}")
         if self._waiter is not None:
             info.append(f"w={self._waiter!r}")
