@@ -161,6 +161,8 @@ class ClientSession:
 
     Make one per application (or per group of requests that share settings) and close it when
     done, preferably with ``async with``; a session that is garbage-collected open warns.
+    What each argument does is explained on the :doc:`/guide/sessions` page, and the
+    per-request arguments of :meth:`request` on :doc:`/guide/requests`.
     """
 
     ATTRS = frozenset(
