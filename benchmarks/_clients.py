@@ -76,6 +76,16 @@ class AiohttpStyleClient:
             body: bytes = await response.read()
             return body
 
+    async def upload_form(self, path: str, fields: dict[str, str], file: bytes) -> bytes:
+        """POST a multipart form: the text ``fields`` and one file part."""
+        form = self.module.FormData()
+        for name, value in fields.items():
+            form.add_field(name, value)
+        form.add_field("file", file, filename="data.bin", content_type="application/octet-stream")
+        async with self.session.post(self.base + path, data=form) as response:
+            body: bytes = await response.read()
+            return body
+
     async def stream(self, path: str) -> int:
         total = 0
         async with self.session.get(self.base + path) as response:
@@ -107,6 +117,13 @@ class HttpxClient:
 
     async def upload(self, path: str, data: bytes) -> bytes:
         response = await self.client.post(path, content=data)
+        body: bytes = response.content
+        return body
+
+    async def upload_form(self, path: str, fields: dict[str, str], file: bytes) -> bytes:
+        """POST a multipart form: the text ``fields`` and one file part."""
+        files = {"file": ("data.bin", file, "application/octet-stream")}
+        response = await self.client.post(path, data=fields, files=files)
         body: bytes = response.content
         return body
 

@@ -72,6 +72,18 @@ async def test_released_connection_is_reused(echo_server: CountingServer) -> Non
         assert connector.stats.created == 1
 
 
+async def test_connections_to_ip_literals_have_tcp_nodelay(echo_server: CountingServer) -> None:
+    # Without TCP_NODELAY, a small write after a large one waits for the peer's delayed ACK.
+    async with hc.TCPConnector() as connector:
+        conn = await connector.connect(FakeRequest(echo_server.url()))
+        transport = conn.transport
+        assert transport is not None
+        sock = transport.get_extra_info("socket")
+        assert sock.proto == socket.IPPROTO_TCP
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+        conn.release()
+
+
 async def test_idle_connections_are_reused_newest_first(echo_server: CountingServer) -> None:
     async with hc.TCPConnector() as connector:
         req = FakeRequest(echo_server.url())

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from multidict import CIMultiDict
 
 from ._payload_base import Payload, PayloadLookupError
-from ._payload_memory import JsonPayload, StringPayload
+from ._payload_memory import BytesPayload, JsonPayload, StringPayload
 from .abc import AbstractStreamWriter
 from .payload import get_payload
 
@@ -31,6 +31,8 @@ _TCHARS = re.compile(rb"\A[!#$%&'*+\-.^_`|~\w]+\Z")
 _NOT_QDTEXT = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 _CONTENT_CODINGS = frozenset({"deflate", "gzip", "identity"})
 _TRANSFER_ENCODINGS = frozenset({"base64", "quoted-printable", "binary"})
+#: In-memory parts up to this size are sent in the same write as the headers around them.
+_GATHER_LIMIT = 1 << 16
 
 #: A part as the writer keeps it: the payload, its content coding and its transfer encoding.
 Part = tuple[Payload, str | None, str | None]
@@ -286,9 +288,15 @@ class MultipartWriter(Payload):
     async def write(self, writer: AbstractStreamWriter, close_boundary: bool = True) -> None:
         """Write every part between boundary lines, then (by default) the closing boundary."""
         opening = b"--" + self._boundary + b"\r\n"
+        # Boundaries, part headers and small in-memory parts are gathered into one write (a
+        # form of short fields becomes one send, not several per field).
+        pending = bytearray()
         for part, encoding, transfer in self._parts:
-            await writer.write(opening + part._binary_headers)
+            pending += opening
+            pending += part._binary_headers
             if encoding or transfer:
+                await writer.write(pending)
+                pending = bytearray()
                 encoder = PartEncoder(writer)
                 if encoding:
                     encoder.enable_compression(encoding)
@@ -296,11 +304,17 @@ class MultipartWriter(Payload):
                     encoder.enable_encoding(transfer)
                 await part.write(encoder)
                 await encoder.write_eof()
+            elif isinstance(part, BytesPayload) and len(part.body) <= _GATHER_LIMIT:
+                pending += part.body
             else:
+                await writer.write(pending)
+                pending = bytearray()
                 await part.write(writer)
-            await writer.write(b"\r\n")
+            pending += b"\r\n"
         if close_boundary:
-            await writer.write(b"--" + self._boundary + b"--\r\n")
+            pending += b"--" + self._boundary + b"--\r\n"
+        if pending:
+            await writer.write(pending)
 
     async def close(self) -> None:
         """Close every part that holds a resource (files); the writer is then consumed."""

@@ -65,7 +65,11 @@ def _make_socket(
     addr: ResolveResult, socket_factory: SocketFactory | None
 ) -> tuple[socket.socket, tuple[Any, ...]]:
     if socket_factory is None:
-        sock = socket.socket(addr["family"], socket.SOCK_STREAM, addr["proto"])
+        # IPPROTO_TCP, not 0, for IP literals too: asyncio sets TCP_NODELAY only on sockets
+        # whose protocol says TCP, and Nagle's algorithm stalls a small write after a big one.
+        sock = socket.socket(
+            addr["family"], socket.SOCK_STREAM, addr["proto"] or socket.IPPROTO_TCP
+        )
         return sock, (addr["host"], addr["port"])
     info = addr_info(addr)
     sock = socket_factory(info)
