@@ -1,0 +1,6 @@
+"""The compiled twin of :mod:`httpwire_websocket._mask_py` (built when a C compiler is there)."""
+
+__all__: list[str]
+
+def mask(key: bytes, data: bytes | bytearray | memoryview, /) -> bytes: ...
+def mask_inplace(key: bytes, buf: bytearray, start: int = 0, /) -> None: ...
