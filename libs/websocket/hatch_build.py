@@ -72,3 +72,9 @@ def _compile(root: Path) -> Path | None:
         )
         return None
     return target
+
+
+if __name__ == "__main__":
+    # `python hatch_build.py` compiles in place, for a checkout whose editable install was not
+    # rebuilt (a reused environment or a cached editable wheel skips the hook). Exit 1 on failure.
+    sys.exit(0 if _compile(Path(__file__).resolve().parent) is not None else 1)
