@@ -828,8 +828,8 @@ class ClientSession:
                     ):
                         method = "GET"
                         data = None
+                        # As aiohttp: only the length goes; a Content-Type the caller set stays.
                         headers_.popall(_CONTENT_LENGTH, None)
-                        headers_.popall(_CONTENT_TYPE, None)
                     elif body is not None and not body.reusable:
                         resp.close()
                         raise ClientPayloadError(
