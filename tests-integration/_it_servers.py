@@ -1,4 +1,4 @@
-"""Real servers for the integration tests: nginx, dnsmasq, and the helpers around them.
+"""Real servers for the integration tests: nginx, dnsmasq, tinyproxy, and the helpers around them.
 
 Not a conftest: the test modules load this file by path (``load_servers()`` in each) and bind
 the fixtures they need, so these servers can evolve without touching the shared conftest.
@@ -28,13 +28,17 @@ __all__ = [
     "BIG_SIZE",
     "HUGE_SIZE",
     "TEXT_BODY",
+    "TINYPROXY_AUTH",
     "Dnsmasq",
     "Nginx",
+    "Tinyproxy",
     "fd_count",
     "free_tcp_port",
     "it_client_ssl",
     "it_dnsmasq",
     "it_nginx",
+    "it_tinyproxy",
+    "it_tinyproxy_auth",
     "require_binary",
     "rss_bytes",
 ]
@@ -422,3 +426,115 @@ def it_dnsmasq() -> Iterator[Dnsmasq]:
     binary = require_binary("dnsmasq", "dnsmasq-base")
     with _private_tmp("dnsmasq") as tmp:
         yield from _run_dnsmasq(binary, tmp)
+
+
+# ----------------------------------------------------------------- tinyproxy
+
+#: The credentials ``it_tinyproxy_auth`` requires (``BasicAuth`` in its config).
+TINYPROXY_AUTH = ("alice", "s3cret")
+
+_TINYPROXY_CONF = """\
+Port {port}
+Listen 127.0.0.1
+Allow 127.0.0.1
+Timeout 30
+MaxClients 100
+LogFile "{log}"
+LogLevel Connect
+# Marks on every forwarded request: "Via: 1.1 httpwire-it (tinyproxy/...)" and "X-Tinyproxy".
+ViaProxyName "httpwire-it"
+XTinyproxy Yes
+{connect_ports}
+{basic_auth}
+"""
+
+
+@dataclass
+class Tinyproxy:
+    """A running tinyproxy forward proxy: its port, log and the credentials it requires."""
+
+    port: int
+    log: Path
+    auth: tuple[str, str] | None
+    connect_ports: tuple[int, ...]
+
+    @property
+    def url(self) -> str:
+        """The proxy URL (without credentials)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def requests(self) -> list[str]:
+        """The request lines tinyproxy logged so far, as received (``GET http://...``)."""
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        marker = "]: Request (file descriptor "
+        return [
+            line.split(marker, 1)[1].split("): ", 1)[1]
+            for line in text.splitlines()
+            if marker in line
+        ]
+
+
+def _stop_tinyproxy(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, repeated: tinyproxy 1.11 misses one that lands just before it blocks in poll()."""
+    for _attempt in range(10):
+        process.terminate()
+        try:
+            process.wait(0.2)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+    process.kill()
+    process.wait()
+
+
+def _run_tinyproxy(
+    binary: str, tmp: Path, connect_ports: tuple[int, ...], auth: tuple[str, str] | None
+) -> Iterator[Tinyproxy]:
+    conf = tmp / "tinyproxy.conf"
+    log = tmp / "tinyproxy.log"
+    for _attempt in range(5):
+        port = free_tcp_port()
+        conf.write_text(
+            _TINYPROXY_CONF.format(
+                port=port,
+                log=log,
+                # With any ConnectPort line, CONNECT to other ports is refused (403).
+                connect_ports="\n".join(f"ConnectPort {p}" for p in connect_ports),
+                basic_auth=f"BasicAuth {auth[0]} {auth[1]}" if auth else "",
+            )
+        )
+        process = subprocess.Popen(
+            [binary, "-d", "-c", str(conf)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if _wait_tcp(port, process, time.monotonic() + 10):
+            break
+        _stop_tinyproxy(process)
+    else:
+        detail = log.read_text(errors="replace") if log.exists() else "(no log)"
+        raise RuntimeError(f"could not start tinyproxy on a free loopback port:\n{detail}")
+    try:
+        yield Tinyproxy(port, log, auth, connect_ports)
+    finally:
+        _stop_tinyproxy(process)
+
+
+@pytest.fixture(scope="module")
+def it_tinyproxy(it_nginx: Nginx) -> Iterator[Tinyproxy]:
+    """An open tinyproxy that tunnels (CONNECT) only to nginx's TLS port."""
+    binary = require_binary("tinyproxy", "tinyproxy-bin")
+    with _private_tmp("tinyproxy") as tmp:
+        yield from _run_tinyproxy(binary, tmp, (it_nginx.tls_port,), None)
+
+
+@pytest.fixture(scope="module")
+def it_tinyproxy_auth(it_nginx: Nginx) -> Iterator[Tinyproxy]:
+    """A tinyproxy requiring ``BasicAuth`` ``TINYPROXY_AUTH``, tunnelling only to nginx's TLS port.
+
+    tinyproxy answers a request without ``Proxy-Authorization`` with 407, and one with wrong
+    credentials with 401.
+    """
+    binary = require_binary("tinyproxy", "tinyproxy-bin")
+    with _private_tmp("tinyproxy-auth") as tmp:
+        yield from _run_tinyproxy(binary, tmp, (it_nginx.tls_port,), TINYPROXY_AUTH)
