@@ -1,7 +1,7 @@
 """Real servers for the integration tests: nginx, dnsmasq, tinyproxy, and the helpers around them.
 
-Not a conftest: the test modules load this file by path (``load_servers()`` in each) and bind
-the fixtures they need, so these servers can evolve without touching the shared conftest.
+Not a conftest: the test modules ``import _it_servers`` (conftest.py puts this folder on
+``sys.path``) and bind the fixtures they need, so only the modules that use a server start it.
 Every server listens on loopback only, runs as a child process in the foreground, and is
 stopped by its fixture. A missing binary fails under CI (env ``CI`` set, ``.ci/run`` installs
 it) and skips elsewhere with the reason.

@@ -1,11 +1,13 @@
 """Shared fixtures for the composed client against real servers started by the tests.
 
-Every server here listens on loopback only and is stopped by its fixture. The nginx and dnsmasq
-fixtures live in ``_it_servers.py``, loaded by path by the modules that use them.
+Every server here listens on loopback only and is stopped by its fixture. The real servers'
+fixtures live in ``_it_servers.py``; this file puts it on ``sys.path`` so that the modules using
+them can ``import _it_servers`` (pytest's importlib mode adds no test folder to the path).
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ __all__: list[str] = []
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture(scope="session")

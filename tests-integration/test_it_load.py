@@ -8,13 +8,10 @@ streamed with bounded memory (VmRSS from ``/proc/self/status``).
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import ssl
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
+import _it_servers as _servers  # on sys.path via conftest.py
 import pytest
 
 import httpwire as aiohttp
@@ -26,22 +23,6 @@ if TYPE_CHECKING:
 __all__: list[str] = []
 
 
-def load_servers() -> ModuleType:
-    """The shared server fixtures in ``_it_servers.py``, loaded once by path."""
-    name = "httpwire_it_servers"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("_it_servers.py")
-        )
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_servers = load_servers()
 it_ca = _servers.it_ca
 it_nginx = _servers.it_nginx
 it_client_ssl = _servers.it_client_ssl

@@ -10,14 +10,12 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
-import importlib.util
+import shutil
 import ssl
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
+import _it_servers as _servers  # on sys.path via conftest.py
 import pytest
 
 import httpwire as aiohttp
@@ -28,22 +26,6 @@ if TYPE_CHECKING:
 __all__: list[str] = []
 
 
-def load_servers() -> ModuleType:
-    """The shared server fixtures in ``_it_servers.py``, loaded once by path."""
-    name = "httpwire_it_servers"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("_it_servers.py")
-        )
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_servers = load_servers()
 it_ca = _servers.it_ca
 it_client_ssl = _servers.it_client_ssl
 it_nginx = _servers.it_nginx
@@ -56,7 +38,7 @@ def _sha(data: bytes) -> str:
 
 
 def test_missing_nginx_fails_under_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_servers.shutil, "which", lambda *_args, **_kwargs: None)
+    monkeypatch.setattr(shutil, "which", lambda *_args, **_kwargs: None)
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match=r"nginx is not installed.*CI requires it"):
         _servers.require_binary("nginx", "nginx-light")

@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import importlib.util
 import ssl
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+import _it_servers as _servers  # on sys.path via conftest.py
 import pytest
 
 # The real aiohttp, installed for the tests only, provides the target server. The client under
@@ -37,22 +34,6 @@ TIMEOUT = 20
 VIA = "1.1 httpwire-it (tinyproxy/"
 
 
-def load_servers() -> ModuleType:
-    """The shared server fixtures in ``_it_servers.py``, loaded once by path."""
-    name = "httpwire_it_servers"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("_it_servers.py")
-        )
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_servers = load_servers()
 it_ca = _servers.it_ca
 it_client_ssl = _servers.it_client_ssl
 it_nginx = _servers.it_nginx

@@ -7,13 +7,10 @@ never forwarding; its query log lets the tests count lookups, to see the connect
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import socket
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
+import _it_servers as _servers  # on sys.path via conftest.py
 import pytest
 
 import httpwire as aiohttp
@@ -26,22 +23,6 @@ __all__: list[str] = []
 TIMEOUT = 20
 
 
-def load_servers() -> ModuleType:
-    """The shared server fixtures in ``_it_servers.py``, loaded once by path."""
-    name = "httpwire_it_servers"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("_it_servers.py")
-        )
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_servers = load_servers()
 it_ca = _servers.it_ca
 it_nginx = _servers.it_nginx
 it_dnsmasq = _servers.it_dnsmasq
@@ -121,7 +102,7 @@ async def _lookups_for_two_requests(
         force_close=True,
     )
     base = dns.queries(name)
-    counts = []
+    counts: list[int] = []
     try:
         async with aiohttp.ClientSession(connector=connector) as session:
             for _ in range(2):
