@@ -208,11 +208,6 @@ async def test_four_mib_messages_both_ways() -> None:
         assert conns[0].wire_bytes > 8 * MiB
 
 
-@pytest.mark.xfail(
-    reason="known bug: httpwire_websocket accepts a message of exactly max_msg_size on the wire "
-    "(_reader.py checks `> max`); aiohttp refuses it (`>=`)",
-    strict=True,
-)
 async def test_message_of_exactly_max_msg_size_is_refused_as_in_aiohttp() -> None:
     """aiohttp refuses a message whose wire size *reaches* ``max_msg_size`` (``>=``)."""
     closed: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()

@@ -273,13 +273,23 @@ def test_max_msg_size_checked_from_the_header_alone() -> None:
 
 def test_max_msg_size_exact_limit_and_fragments() -> None:
     reader = WebSocketReader(max_msg_size=10)
-    assert reader.feed(build_frame(0x2, b"x" * 10)) == [(WSMsgType.BINARY, b"x" * 10, "")]
-    data = build_frame(0x2, b"x" * 6, fin=False) + build_frame(0x0, b"x" * 5)[:2]
+    assert reader.feed(build_frame(0x2, b"x" * 9)) == [(WSMsgType.BINARY, b"x" * 9, "")]
+    data = build_frame(0x2, b"x" * 6, fin=False) + build_frame(0x0, b"x" * 4)[:2]
     assert isinstance(error_of(reader.feed(data)), MessageTooBigError)
 
 
+def test_max_msg_size_reached_on_the_wire_is_refused_as_in_aiohttp() -> None:
+    """aiohttp refuses a message whose wire size reaches the limit (``>=``), not only past it."""
+    assert isinstance(
+        error_of(WebSocketReader(max_msg_size=10).feed(build_frame(0x2, b"x" * 10))),
+        MessageTooBigError,
+    )
+    fragments = build_frame(0x2, b"x" * 6, fin=False) + build_frame(0x0, b"x" * 3)
+    assert WebSocketReader(max_msg_size=10).feed(fragments) == [(WSMsgType.BINARY, b"x" * 9, "")]
+
+
 def test_max_msg_size_does_not_count_control_frames() -> None:
-    reader = WebSocketReader(max_msg_size=4)
+    reader = WebSocketReader(max_msg_size=5)
     data = build_frame(0x9, b"x" * 100) + build_frame(0x2, b"abcd")
     assert [m.type for m in reader.feed(data)] == [WSMsgType.PING, WSMsgType.BINARY]
 

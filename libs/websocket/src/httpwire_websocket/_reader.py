@@ -51,9 +51,10 @@ class WebSocketReader:
     """Turns received bytes into ``WSMessage`` objects; no I/O, one instance per connection.
 
     ``is_client=True`` reads a server's frames (which must be unmasked); ``False`` reads a client's
-    (which must be masked). ``max_msg_size`` bounds each data message, on the wire and after
-    decompression (0 means no limit). ``deflate`` enables permessage-deflate with the negotiated
-    parameters. With ``decode_text=False`` TEXT messages keep their UTF-8 bytes (still validated).
+    (which must be masked). ``max_msg_size`` bounds each data message (0 means no limit): as in
+    aiohttp, a message whose wire size reaches it is refused, and so is one that inflates past it.
+    ``deflate`` enables permessage-deflate with the negotiated parameters. With
+    ``decode_text=False`` TEXT messages keep their UTF-8 bytes (still validated).
     """
 
     __slots__ = (
@@ -182,7 +183,7 @@ class WebSocketReader:
                     start += 4
                 else:
                     key = b""
-                if self._max and not b0 & 0x08 and self._msg_wire + length > self._max:
+                if self._max and not b0 & 0x08 and self._msg_wire + length >= self._max:
                     raise MessageTooBigError(self._msg_wire + length, self._max)
                 pos = start
                 if end - pos < length:
