@@ -33,6 +33,12 @@ from yarl import URL
 import httpwire as aiohttp
 from httpwire_parser import LineTooLong, TooManyHeaders
 
+# The deprecated auth API (BasicAuth, auth=, proxy_auth=) still works; these tests exercise it.
+LEGACY_AUTH = pytest.mark.filterwarnings(
+    "ignore:(BasicAuth|The 'auth' parameter|The 'proxy_auth' parameter) is deprecated"
+    ":DeprecationWarning"
+)
+
 __all__: list[str] = []
 
 TIMEOUT = 10
@@ -468,6 +474,7 @@ async def test_allow_redirects_false_returns_the_3xx(app: App) -> None:
 
 
 @pytest.mark.parametrize("form", ["absolute", "scheme-relative"])
+@LEGACY_AUTH
 async def test_cross_origin_redirect_drops_authorization(app: App, form: str) -> None:
     target = app.other.with_path("/echo")
     location = str(target) if form == "absolute" else f"//{target.authority}/echo"
@@ -489,6 +496,7 @@ async def test_cross_origin_redirect_drops_authorization(app: App, form: str) ->
             assert "cookie" not in (await resp.json())["headers"]
 
 
+@LEGACY_AUTH
 async def test_session_auth_follows_a_cross_origin_redirect_unless_base_url(app: App) -> None:
     """aiohttp applies the session's ``auth`` to every hop unless ``base_url`` names the origin.
 
@@ -534,6 +542,7 @@ async def test_redirect_to_get_keeps_the_callers_content_type(app: App) -> None:
         assert echo["headers"].get("content-type") == "text/x-custom"
 
 
+@LEGACY_AUTH
 async def test_same_origin_redirect_keeps_authorization(app: App) -> None:
     url = app.at("/redirect/302").with_query(to="/echo")
     async with (

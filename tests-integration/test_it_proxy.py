@@ -25,6 +25,12 @@ from aiohttp import web
 
 import httpwire as aiohttp
 
+# The deprecated auth API (BasicAuth, auth=, proxy_auth=) still works; these tests exercise it.
+LEGACY_AUTH = pytest.mark.filterwarnings(
+    "ignore:(BasicAuth|The 'auth' parameter|The 'proxy_auth' parameter) is deprecated"
+    ":DeprecationWarning"
+)
+
 if TYPE_CHECKING:
     from _it_servers import Nginx, Tinyproxy
 
@@ -234,6 +240,7 @@ async def test_connect_to_a_port_the_proxy_refuses(
 # ----------------------------------------------------------------- proxy_auth
 
 
+@LEGACY_AUTH
 async def test_proxy_auth_accepted(it_tinyproxy_auth: Tinyproxy, target: int) -> None:
     auth = aiohttp.BasicAuth(USER, PASSWORD)
     async with asyncio.timeout(TIMEOUT), aiohttp.ClientSession() as session:
@@ -254,6 +261,7 @@ async def test_proxy_auth_accepted(it_tinyproxy_auth: Tinyproxy, target: int) ->
             assert resp.status == 200
 
 
+@LEGACY_AUTH
 async def test_proxy_auth_missing_or_wrong(it_tinyproxy_auth: Tinyproxy, target: int) -> None:
     url = f"http://127.0.0.1:{target}/secret"
     async with asyncio.timeout(TIMEOUT), aiohttp.ClientSession() as session:
@@ -274,6 +282,7 @@ async def test_proxy_auth_missing_or_wrong(it_tinyproxy_auth: Tinyproxy, target:
         assert not isinstance(info.value, aiohttp.ClientHttpProxyError)
 
 
+@LEGACY_AUTH
 async def test_proxy_auth_for_a_connect_tunnel(
     it_tinyproxy_auth: Tinyproxy, it_nginx: Nginx, it_client_ssl: ssl.SSLContext
 ) -> None:

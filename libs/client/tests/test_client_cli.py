@@ -235,6 +235,7 @@ def test_malformed_response_gives_exit_1(live: Server, capfd: pytest.CaptureFixt
         (["ftp://h.test/"], "an http or https URL with a host is needed"),
         (["http://"], "invalid URL"),
         (["-u", "nocolon", "http://h.test/"], "invalid --auth"),
+        (["-u", "a:b", "-H", "authorization: x", "http://h.test/"], "cannot be combined"),
         (["--timeout", "-1", "http://h.test/"], "--timeout must be a positive"),
         (["--timeout", "soon", "http://h.test/"], "invalid float value"),
         (["GET", "POST", "http://h.test/"], "expected [METHOD] URL"),

@@ -10,6 +10,12 @@ from yarl import URL
 from httpwire import BasicAuth
 from httpwire._env_proxy import bypassed, netrc_auth, proxy_for
 
+# The deprecated auth API (BasicAuth, auth=, proxy_auth=) still works; these tests exercise it.
+LEGACY_AUTH = pytest.mark.filterwarnings(
+    "ignore:(BasicAuth|The 'auth' parameter|The 'proxy_auth' parameter) is deprecated"
+    ":DeprecationWarning"
+)
+
 
 @pytest.mark.parametrize(
     ("env", "url", "expected"),
@@ -60,6 +66,7 @@ def test_no_proxy_matching(no_proxy: str, url: str, expected: bool) -> None:
     assert bypassed(URL(url), no_proxy) is expected
 
 
+@LEGACY_AUTH
 def test_netrc_gives_the_hosts_credentials(tmp_path: Path) -> None:
     path = tmp_path / "netrc"
     path.write_text(

@@ -23,6 +23,12 @@ from httpwire import (
 
 from .conftest import Received, Server, reply
 
+# The deprecated auth API (BasicAuth, auth=, proxy_auth=) still works; these tests exercise it.
+LEGACY_AUTH = pytest.mark.filterwarnings(
+    "ignore:(BasicAuth|The 'auth' parameter|The 'proxy_auth' parameter) is deprecated"
+    ":DeprecationWarning"
+)
+
 
 def _head(raw: bytes) -> tuple[str, CIMultiDict[str]]:
     line, *rest = raw.decode("latin-1").split("\r\n")
@@ -192,6 +198,7 @@ async def test_http_target_goes_absolute_form_through_the_proxy(
     assert headers["X-Via"] == "t"
 
 
+@LEGACY_AUTH
 async def test_proxy_auth_goes_to_the_proxy_only(proxy: Proxy, target: Server) -> None:
     proxy.credentials = "pu:pp"
     async with (
@@ -216,6 +223,7 @@ async def test_proxy_credentials_from_the_proxy_url(proxy: Proxy, target: Server
         assert resp.status == 200
 
 
+@LEGACY_AUTH
 async def test_https_target_through_a_connect_tunnel(proxy: Proxy, tls_target: TlsTarget) -> None:
     proxy.credentials = "pu:pp"
     url = f"https://localhost:{tls_target.port}/x"
@@ -275,6 +283,7 @@ async def test_unreachable_proxy(unused_tcp_port: int, target: Server) -> None:
             await session.get(target.url("/"), proxy=f"http://127.0.0.1:{unused_tcp_port}")
 
 
+@LEGACY_AUTH
 async def test_trust_env_uses_the_environment(
     proxy: Proxy, target: Server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

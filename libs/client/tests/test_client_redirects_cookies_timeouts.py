@@ -13,6 +13,12 @@ from httpwire import ClientSession, ClientTimeout
 
 from .conftest import Received, Server, reply
 
+# The deprecated auth API (BasicAuth, auth=, proxy_auth=) still works; these tests exercise it.
+LEGACY_AUTH = pytest.mark.filterwarnings(
+    "ignore:(BasicAuth|The 'auth' parameter|The 'proxy_auth' parameter) is deprecated"
+    ":DeprecationWarning"
+)
+
 
 def redirect(status: int, location: str, headers: dict[str, str] | None = None) -> bytes:
     return reply(status, b"", {"Location": location, **(headers or {})}, reason="Redirect")
@@ -105,6 +111,7 @@ async def test_one_shot_body_is_not_resent(server: Server) -> None:
             await session.post(server.url("/from"), data=gen())
 
 
+@LEGACY_AUTH
 async def test_authorization_and_cookies_not_sent_to_another_origin(server: Server) -> None:
     other = Server()
     await other.start()

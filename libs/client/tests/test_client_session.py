@@ -13,6 +13,12 @@ from httpwire import ClientSession
 
 from .conftest import Received, Server, gzipped, reply
 
+# The deprecated auth API (BasicAuth, auth=, proxy_auth=) still works; these tests exercise it.
+LEGACY_AUTH = pytest.mark.filterwarnings(
+    "ignore:(BasicAuth|The 'auth' parameter|The 'proxy_auth' parameter) is deprecated"
+    ":DeprecationWarning"
+)
+
 
 async def echo(req: Received, writer: asyncio.StreamWriter) -> bytes:
     """Answer with what was received, as JSON."""
@@ -348,6 +354,7 @@ async def test_base_url_joins_relative_urls(echo_server: Server) -> None:
         ClientSession(base_url="relative/")
 
 
+@LEGACY_AUTH
 async def test_basic_auth_and_url_credentials(echo_server: Server) -> None:
     async with ClientSession() as session:
         async with session.get(
@@ -456,6 +463,7 @@ async def test_unclosed_session_warns_and_calls_the_handler() -> None:
     await connector.close()
 
 
+@LEGACY_AUTH
 async def test_session_attributes() -> None:
     jar = httpwire.DummyCookieJar()
     timeout = httpwire.ClientTimeout(total=5)

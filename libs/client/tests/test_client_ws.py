@@ -31,6 +31,12 @@ import httpwire._helpers
 from httpwire._ws_client import ClientWebSocketResponse, ClientWSTimeout, WSMessageTypeError
 from httpwire_websocket import WSCloseCode, WSMessage, WSMsgType
 
+# The deprecated auth API (BasicAuth, auth=, proxy_auth=) still works; these tests exercise it.
+LEGACY_AUTH = pytest.mark.filterwarnings(
+    "ignore:(BasicAuth|The 'auth' parameter|The 'proxy_auth' parameter) is deprecated"
+    ":DeprecationWarning"
+)
+
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 LIMIT = 10  # seconds any single test may take
 
@@ -315,6 +321,7 @@ async def test_custom_ws_response_class() -> None:
 # ------------------------------------------------------- the request path
 
 
+@LEGACY_AUTH
 async def test_handshake_uses_session_request_path() -> None:
     seen: dict[str, Any] = {}
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from yarl import URL
 
-from ._auth import BasicAuth
+from ._auth import BasicAuth, basic_auth_no_warn
 
 __all__: list[str] = []
 
@@ -120,4 +120,4 @@ def netrc_auth(host: str, environ: Mapping[str, str] | None = None) -> BasicAuth
     if found is None:
         return None
     login, account, password = found
-    return BasicAuth(login or account or "", password or "")
+    return basic_auth_no_warn(login or account or "", password or "")

@@ -36,7 +36,7 @@ from httpwire_websocket import (
     WebSocketWriter,
 )
 
-from ._auth import BasicAuth
+from ._auth import AUTH_DEPRECATED, PROXY_AUTH_DEPRECATED, BasicAuth, basic_auth_no_warn
 from ._env_proxy import netrc_auth, proxy_for
 from ._helpers import DEFAULT_READ_BUFSIZE, HttpVersion, HttpVersion10, HttpVersion11, sentinel
 from ._http_writer import StreamWriter
@@ -149,7 +149,7 @@ def _merge_ssl(
 def _strip_auth(url: URL) -> tuple[URL, BasicAuth | None]:
     if url.raw_user is None and url.raw_password is None:
         return url, None
-    return url.with_user(None), BasicAuth(url.user or "", url.password or "")
+    return url.with_user(None), basic_auth_no_warn(url.user or "", url.password or "")
 
 
 def _cookie_value(cookies: BaseCookie[str]) -> str:
@@ -312,6 +312,10 @@ class ClientSession:
         if cookies:
             self._cookie_jar.update_cookies(cookies)
 
+        if auth is not None:
+            warnings.warn(AUTH_DEPRECATED, DeprecationWarning, stacklevel=2)
+        if proxy_auth is not None:
+            warnings.warn(PROXY_AUTH_DEPRECATED, DeprecationWarning, stacklevel=2)
         self._connector = connector
         self._connector_owner = connector_owner
         self._default_auth = auth
@@ -434,6 +438,10 @@ class ClientSession:
         decode_text: bool = True,
     ) -> _WSRequestContextManager:
         """Open a WebSocket connection; await it, or use it with ``async with``."""
+        if auth is not None:
+            warnings.warn(AUTH_DEPRECATED, DeprecationWarning, stacklevel=2)
+        if proxy_auth is not None:
+            warnings.warn(PROXY_AUTH_DEPRECATED, DeprecationWarning, stacklevel=2)
         return _WSRequestContextManager(
             self._ws_connect(
                 url,
@@ -545,6 +553,7 @@ class ClientSession:
             auth=auth,
             proxy=proxy,
             proxy_auth=proxy_auth,
+            _auth_warned=True,
             ssl=ssl,
             server_hostname=server_hostname,
             proxy_headers=proxy_headers,
@@ -641,10 +650,16 @@ class ClientSession:
         max_field_size: int | None = None,
         max_headers: int | None = None,
         middlewares: Sequence[ClientMiddlewareType] | None = None,
+        _auth_warned: bool = False,
     ) -> ClientResponse:
         if self.closed:
             raise RuntimeError("Session is closed")
         method = method.upper()
+        if not _auth_warned:
+            if auth is not None:
+                warnings.warn(AUTH_DEPRECATED, DeprecationWarning, stacklevel=3)
+            if proxy_auth is not None:
+                warnings.warn(PROXY_AUTH_DEPRECATED, DeprecationWarning, stacklevel=3)
         if ssl is not True or verify_ssl is not None or ssl_context is not None or fingerprint:
             ssl = _merge_ssl(ssl, verify_ssl, ssl_context, fingerprint)
         if data is not None and json is not None:
@@ -1231,7 +1246,7 @@ class ClientSession:
             return None, None, None
         if proxy.raw_user is not None or proxy.raw_password is not None:
             if proxy_auth is None:
-                proxy_auth = BasicAuth(proxy.user or "", proxy.password or "")
+                proxy_auth = basic_auth_no_warn(proxy.user or "", proxy.password or "")
             proxy = proxy.with_user(None)
         if proxy_headers is None:
             proxy_headers = self._prepare_headers(given_headers)

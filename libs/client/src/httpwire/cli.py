@@ -259,15 +259,13 @@ async def _run(args: argparse.Namespace, err: Console) -> int:
     method, url = _request_parts(args)
     headers = _headers(args.header)
     body = _body(args)
-    auth = None
     if args.auth is not None:
         user, sep, password = args.auth.partition(":")
         if not sep:
             raise UsageError("invalid --auth: expected USER:PASSWORD")
-        try:
-            auth = httpwire.BasicAuth(user, password)
-        except ValueError as exc:
-            raise UsageError(f"invalid --auth: {exc}") from None
+        if any(name.lower() == "authorization" for name, _ in headers):
+            raise UsageError("--auth and an Authorization header (-H) cannot be combined")
+        headers.append(("Authorization", httpwire.encode_basic_auth(user, password)))
     if args.timeout is not None and not args.timeout > 0:
         raise UsageError("--timeout must be a positive number of seconds")
     if args.max_redirects < 1:
@@ -284,7 +282,6 @@ async def _run(args: argparse.Namespace, err: Console) -> int:
                 method,
                 url,
                 headers=headers,
-                auth=auth,
                 allow_redirects=args.follow,
                 max_redirects=args.max_redirects,
                 proxy=proxy,
