@@ -94,15 +94,23 @@ def basic_auth_no_warn(login: str, password: str = "", encoding: str = "latin1")
     return tuple.__new__(BasicAuth, (login, password, encoding))
 
 
-AUTH_DEPRECATED = (
+_AUTH_DEPRECATED = (
     "The 'auth' parameter is deprecated and will be removed in v4; "
     "pass headers={'Authorization': aiohttp.encode_basic_auth(login, password)} instead"
 )
-"""aiohttp 3.14's warning for ``auth=`` given to a session, a request or ``ws_connect``."""
-
-PROXY_AUTH_DEPRECATED = (
+_PROXY_AUTH_DEPRECATED = (
     "The 'proxy_auth' parameter is deprecated and will be removed in v4; "
     "pass proxy_headers={'Proxy-Authorization': aiohttp.encode_basic_auth(login, password)} "
     "instead"
 )
-"""aiohttp 3.14's warning for ``proxy_auth=``."""
+
+
+def warn_auth_deprecated(auth: object, proxy_auth: object, stacklevel: int) -> None:
+    """Warn as aiohttp 3.14 does when ``auth=`` or ``proxy_auth=`` is given.
+
+    ``stacklevel`` counts from the caller of this function, as for ``warnings.warn``.
+    """
+    if auth is not None:
+        warnings.warn(_AUTH_DEPRECATED, DeprecationWarning, stacklevel=stacklevel + 1)
+    if proxy_auth is not None:
+        warnings.warn(_PROXY_AUTH_DEPRECATED, DeprecationWarning, stacklevel=stacklevel + 1)

@@ -36,7 +36,7 @@ from httpwire_websocket import (
     WebSocketWriter,
 )
 
-from ._auth import AUTH_DEPRECATED, PROXY_AUTH_DEPRECATED, BasicAuth, basic_auth_no_warn
+from ._auth import BasicAuth, warn_auth_deprecated
 from ._env_proxy import netrc_auth, proxy_for
 from ._helpers import DEFAULT_READ_BUFSIZE, HttpVersion, HttpVersion10, HttpVersion11, sentinel
 from ._http_writer import StreamWriter
@@ -149,7 +149,7 @@ def _merge_ssl(
 def _strip_auth(url: URL) -> tuple[URL, BasicAuth | None]:
     if url.raw_user is None and url.raw_password is None:
         return url, None
-    return url.with_user(None), basic_auth_no_warn(url.user or "", url.password or "")
+    return url.with_user(None), BasicAuth.from_url(url)
 
 
 def _cookie_value(cookies: BaseCookie[str]) -> str:
@@ -312,10 +312,7 @@ class ClientSession:
         if cookies:
             self._cookie_jar.update_cookies(cookies)
 
-        if auth is not None:
-            warnings.warn(AUTH_DEPRECATED, DeprecationWarning, stacklevel=2)
-        if proxy_auth is not None:
-            warnings.warn(PROXY_AUTH_DEPRECATED, DeprecationWarning, stacklevel=2)
+        warn_auth_deprecated(auth, proxy_auth, stacklevel=2)
         self._connector = connector
         self._connector_owner = connector_owner
         self._default_auth = auth
@@ -438,10 +435,7 @@ class ClientSession:
         decode_text: bool = True,
     ) -> _WSRequestContextManager:
         """Open a WebSocket connection; await it, or use it with ``async with``."""
-        if auth is not None:
-            warnings.warn(AUTH_DEPRECATED, DeprecationWarning, stacklevel=2)
-        if proxy_auth is not None:
-            warnings.warn(PROXY_AUTH_DEPRECATED, DeprecationWarning, stacklevel=2)
+        warn_auth_deprecated(auth, proxy_auth, stacklevel=2)
         return _WSRequestContextManager(
             self._ws_connect(
                 url,
@@ -655,11 +649,8 @@ class ClientSession:
         if self.closed:
             raise RuntimeError("Session is closed")
         method = method.upper()
-        if not _auth_warned:
-            if auth is not None:
-                warnings.warn(AUTH_DEPRECATED, DeprecationWarning, stacklevel=3)
-            if proxy_auth is not None:
-                warnings.warn(PROXY_AUTH_DEPRECATED, DeprecationWarning, stacklevel=3)
+        if (auth is not None or proxy_auth is not None) and not _auth_warned:
+            warn_auth_deprecated(auth, proxy_auth, stacklevel=3)
         if ssl is not True or verify_ssl is not None or ssl_context is not None or fingerprint:
             ssl = _merge_ssl(ssl, verify_ssl, ssl_context, fingerprint)
         if data is not None and json is not None:
@@ -1246,7 +1237,7 @@ class ClientSession:
             return None, None, None
         if proxy.raw_user is not None or proxy.raw_password is not None:
             if proxy_auth is None:
-                proxy_auth = basic_auth_no_warn(proxy.user or "", proxy.password or "")
+                proxy_auth = BasicAuth.from_url(proxy)
             proxy = proxy.with_user(None)
         if proxy_headers is None:
             proxy_headers = self._prepare_headers(given_headers)
