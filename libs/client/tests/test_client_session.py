@@ -7,6 +7,7 @@ import json
 
 import pytest
 from multidict import CIMultiDict
+from yarl import URL
 
 import httpwire
 from httpwire import ClientSession
@@ -491,3 +492,73 @@ async def test_session_attributes() -> None:
         assert isinstance(session.connector, httpwire.TCPConnector)
         with pytest.raises(ValueError, match="timeout"):
             ClientSession(timeout=5)
+
+
+async def _sent_headers(
+    session: ClientSession, url: str, headers: dict[str, str] | None = None
+) -> CIMultiDict[str]:
+    async with session.get(url, headers=headers) as resp:
+        return CIMultiDict((await resp.json())["headers"])
+
+
+async def test_plain_request_head_is_built_once_and_reused(echo_server: Server) -> None:
+    url = echo_server.url("/echo")
+    async with ClientSession() as session:
+        first = await session.get(url)
+        await first.read()
+        assert len(session._head_cache) == 1
+        second = await session.get(url)
+        await second.read()
+        assert len(session._head_cache) == 1
+        assert await first.json() == await second.json()
+        # Each request still gets headers of its own (middlewares may change them).
+        assert first.request_info.headers == second.request_info.headers
+        assert first._request is not None
+        assert second._request is not None
+        assert first._request.headers is not second._request.headers
+        second._request.headers["X-Changed"] = "1"
+        third = await session.get(url)
+        assert "X-Changed" not in CIMultiDict((await third.json())["headers"])
+        assert "X-Changed" not in third.request_info.headers
+
+
+async def test_cached_head_follows_the_session_headers_and_the_jar(echo_server: Server) -> None:
+    url = echo_server.url("/echo")
+    jar = httpwire.CookieJar(unsafe=True)  # the server is 127.0.0.1
+    async with ClientSession(headers={"X-S": "1"}, cookie_jar=jar) as session:
+        assert (await _sent_headers(session, url))["X-S"] == "1"
+        session.headers["X-S"] = "2"
+        assert (await _sent_headers(session, url))["X-S"] == "2"
+        session.cookie_jar.update_cookies({"c": "v"}, URL(url))
+        assert (await _sent_headers(session, url))["Cookie"] == "c=v"
+        session.cookie_jar.clear()
+        assert "Cookie" not in await _sent_headers(session, url)
+        session.headers["X-S"] = "bad\r\nInjected: 1"
+        with pytest.raises(ValueError, match="control character"):
+            await session.get(url)
+
+
+async def test_requests_with_their_own_headers_body_or_auth_are_not_cached(
+    echo_server: Server,
+) -> None:
+    url = echo_server.url("/echo")
+    async with ClientSession() as session:
+        assert (await _sent_headers(session, url, {"X-R": "1"}))["X-R"] == "1"
+        async with session.post(url, data=b"body") as resp:
+            await resp.read()
+        async with session.get(url, cookies={"once": "1"}) as resp:
+            assert CIMultiDict((await resp.json())["headers"])["Cookie"] == "once=1"
+        assert session._head_cache == {}
+        assert "X-R" not in await _sent_headers(session, url)
+        assert len(session._head_cache) == 1
+
+
+async def test_head_cache_is_bounded(echo_server: Server) -> None:
+    from httpwire._session import _HEAD_CACHE_SIZE
+
+    async with ClientSession() as session:
+        for i in range(_HEAD_CACHE_SIZE + 5):
+            async with session.get(echo_server.url(f"/echo?i={i}")) as resp:
+                await resp.read()
+                assert len(session._head_cache) <= _HEAD_CACHE_SIZE
+        assert 0 < len(session._head_cache) <= _HEAD_CACHE_SIZE

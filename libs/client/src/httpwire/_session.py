@@ -45,7 +45,14 @@ from ._payload_base import PayloadLookupError
 from ._protocol import ResponseHandler, ResponseParseError
 from ._reqrep import ClientRequest, ClientResponse, RequestInfo
 from ._request_cm import _RequestContextManager, _SessionRequestContextManager
-from ._timeout import DEFAULT_TIMEOUT, NO_TIMER, ClientTimeout, TimerContext, ceil_deadline
+from ._timeout import (
+    DEFAULT_TIMEOUT,
+    NO_TIMER,
+    ClientTimeout,
+    SharedDeadlines,
+    TimerContext,
+    ceil_deadline,
+)
 from ._version import __version__
 from ._ws_client import (
     DEFAULT_WS_CLIENT_TIMEOUT,
@@ -93,6 +100,8 @@ _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _HTTP_OR_RELATIVE: Final = frozenset({"http", "https", ""})
 # A body up to this size goes out in the same write as the head.
 _INLINE_BODY: Final = 1 << 16
+# How many distinct plain request heads a session keeps ready (see _build_request).
+_HEAD_CACHE_SIZE: Final = 256
 _HOST = istr("Host")
 _COOKIE = istr("Cookie")
 _AUTHORIZATION = istr("Authorization")
@@ -200,6 +209,8 @@ class ClientSession:
             "_default_proxy_auth",
             "_retry_connection",
             "_read_until_eof",
+            "_head_cache",
+            "_deadlines",
         ]
     )
 
@@ -343,6 +354,8 @@ class ClientSession:
         self._default_proxy = proxy
         self._default_proxy_auth = proxy_auth
         self._retry_connection = True
+        self._head_cache: dict[tuple[Any, ...], tuple[CIMultiDict[str], bytes]] = {}
+        self._deadlines = SharedDeadlines(loop)
 
     def __init_subclass__(cls) -> None:
         warnings.warn(
@@ -665,6 +678,7 @@ class ClientSession:
             chunked = True
         chunked_: bool | None = None if chunked is None else bool(chunked)
         headers_ = self._prepare_headers(headers)
+        plain = headers is None and skip_auto_headers is None
         try:
             url = self._build_url(str_or_url)
         except ValueError as exc:
@@ -716,7 +730,11 @@ class ClientSession:
         timer: TimerContext | None = None
         if real_timeout.total:
             timer = TimerContext(loop)
-            timer.start(ceil_deadline(loop, real_timeout.total, real_timeout.ceil_threshold))
+            total, threshold = real_timeout.total, real_timeout.ceil_threshold
+            timer.start(
+                ceil_deadline(loop, total, threshold),
+                self._deadlines if total > threshold else None,
+            )
         traces: list[Trace] = (
             build_traces(self, self._trace_configs, trace_request_ctx)
             if self._trace_configs
@@ -788,6 +806,7 @@ class ClientSession:
                         hop_proxy_auth,
                         hop_proxy_headers,
                         connector.force_close,
+                        plain and not history,
                     )
                     send_args = (
                         traces,
@@ -961,8 +980,45 @@ class ClientSession:
         proxy_auth: BasicAuth | None,
         proxy_headers: CIMultiDict[str] | None,
         force_close: bool,
+        plain: bool = False,
     ) -> tuple[ClientRequest, bytes]:
-        """One hop's request object and its serialized head, checked before connecting."""
+        """One hop's request object and its serialized head, checked before connecting.
+
+        ``plain`` says the headers are the session's own and no cookies were given: such a
+        request without body, auth, proxy or cookies from the jar has the same head every
+        time, so the head is built once per method and URL and then reused.
+        """
+        cache_key: tuple[Any, ...] | None = None
+        if (
+            plain
+            and body is None
+            and auth is None
+            and proxy is None
+            and not chunked
+            and not expect100
+            and not force_close
+            and cookies is None
+            and self._jar_header is not None
+            and not self._jar_header(url)
+        ):
+            defaults = self._default_headers
+            if not defaults:
+                cache_key = (method, url)
+            elif _COOKIE not in defaults:
+                cache_key = (method, url, *defaults.items())
+            if cache_key is not None:
+                cached = self._head_cache.get(cache_key)
+                if cached is not None:
+                    template, head = cached
+                    req = self._request_class(
+                        method,
+                        url,
+                        CIMultiDict(template),
+                        original_url=url,
+                        ssl=ssl,
+                        server_hostname=server_hostname,
+                    )
+                    return req, head
         headers: CIMultiDict[str] = CIMultiDict()
         if _HOST not in skip:
             headers[_HOST] = url.host_port_subcomponent or ""
@@ -1056,7 +1112,13 @@ class ClientSession:
             proxy_auth=proxy_auth,
             proxy_headers=proxy_headers,
         )
-        return req, self._serialize_head(req)
+        head = self._serialize_head(req)
+        if cache_key is not None:
+            cache = self._head_cache
+            if len(cache) >= _HEAD_CACHE_SIZE:
+                cache.clear()
+            cache[cache_key] = (CIMultiDict(headers), head)
+        return req, head
 
     def _serialize_head(self, req: ClientRequest) -> bytes:
         """The request head of ``req`` as it goes on the wire (``ValueError`` if it cannot)."""

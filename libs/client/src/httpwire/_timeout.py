@@ -57,7 +57,7 @@ class TimerContext:
     deadline costs one loop timer per request and nothing per wait.
     """
 
-    __slots__ = ("_cancelling", "_handle", "_loop", "_tasks", "_timed_out")
+    __slots__ = ("_cancelling", "_group", "_handle", "_loop", "_tasks", "_timed_out")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -65,16 +65,24 @@ class TimerContext:
         self._cancelling: list[int] = []
         self._timed_out = False
         self._handle: asyncio.TimerHandle | None = None
+        self._group: set[TimerContext] | None = None
 
-    def start(self, when: float) -> None:
-        """Fire at loop time ``when``."""
-        self._handle = self._loop.call_at(when, self.timeout)
+    def start(self, when: float, shared: SharedDeadlines | None = None) -> None:
+        """Fire at loop time ``when``: through ``shared`` if given, else by a timer of its own."""
+        if shared is not None:
+            self._group = shared.join(when, self)
+        else:
+            self._handle = self._loop.call_at(when, self.timeout)
 
     def cancel(self) -> None:
         """The request finished in time: drop the timer."""
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
+        group = self._group
+        if group is not None:
+            self._group = None
+            group.discard(self)
 
     @property
     def timed_out(self) -> bool:
@@ -107,9 +115,43 @@ class TimerContext:
     def timeout(self) -> None:
         """The deadline passed: cancel every task waiting inside the context."""
         self._handle = None
+        self._group = None
         self._timed_out = True
         for task in set(self._tasks):
             task.cancel()
+
+
+class SharedDeadlines:
+    """One loop timer per deadline for the requests of a session whose deadlines coincide.
+
+    Deadlines past ``ceil_threshold`` are whole seconds (:func:`ceil_deadline`), so the requests
+    started within one second share a deadline: they join its group instead of each pushing a
+    timer onto the loop's heap and cancelling it again. A group's timer stays scheduled once
+    made (at most one per second of the longest timeout) and fires for whoever is still in it.
+    """
+
+    __slots__ = ("_groups", "_loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._groups: dict[float, set[TimerContext]] = {}
+
+    def join(self, when: float, timer: TimerContext) -> set[TimerContext]:
+        """Add ``timer`` to the group due at ``when`` and return the group."""
+        group = self._groups.get(when)
+        if group is None:
+            group = self._groups[when] = set()
+            self._loop.call_at(when, self._fire, when)
+        group.add(timer)
+        return group
+
+    def _fire(self, when: float) -> None:
+        for timer in list(self._groups.pop(when, ())):
+            timer.timeout()
+
+    def __len__(self) -> int:
+        """How many deadlines have a timer scheduled."""
+        return len(self._groups)
 
 
 class _NoTimer:
