@@ -58,6 +58,22 @@ def test_bare_lf_heads_read_as_their_crlf_twins() -> None:
     assert _every_split(strict, lenient=True) == _outcome([strict])
 
 
+@pytest.mark.parametrize(
+    ("loose", "strict"),
+    [
+        (b"A: 1\nB: 2\r\n", b"A: 1\r\nB: 2\r\n"),
+        (b"A: 1\r\nB: 2\n", b"A: 1\r\nB: 2\r\n"),
+        (b"A: 1\r\n 2\r\n", b"A: 1  2\r\n"),
+        (b"A: 1\r\n\t2\r\n", b"A: 1 \t2\r\n"),
+    ],
+    ids=["bare-lf-first", "bare-lf-last", "fold-sp", "fold-htab"],
+)
+def test_irregular_lines_before_a_strict_end_are_found(loose: bytes, strict: bytes) -> None:
+    # The head ends with a strict CRLF CRLF, so only the scan for bare LFs and folds finds these.
+    head = b"HTTP/1.1 200 OK\r\n%sContent-Length: 3\r\n\r\nabc"
+    assert _every_split(head % loose, lenient=True) == _outcome([head % strict])
+
+
 def test_lenient_is_off_by_default() -> None:
     loose = b"HTTP/1.1 200 OK\nContent-Length: 0\n\n"
     assert _outcome([loose])[2] == "BadStatusLine"

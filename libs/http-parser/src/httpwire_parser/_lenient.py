@@ -16,6 +16,9 @@ from typing import Final
 __all__: list[str] = []
 
 _BARE_LF: Final = re.compile(rb"(?<!\r)\n")
+# What a strict section never has: a bare LF or a line starting with whitespace (an obs-fold).
+# (The literal \n first lets the regex engine skip ahead to each LF.)
+_IRREGULAR: Final = re.compile(rb"\n(?<!\r\n)|\n[ \t]")
 # The CRLF of an obs-fold; the whitespace around it stays, so the result does not depend on
 # whether that whitespace arrived in the same feed() call.
 _FOLD: Final = re.compile(rb"\r\n(?=[ \t])")
@@ -49,15 +52,9 @@ def fix_section(buf: bytes, start: int, *, head: bool) -> bytes | None:
     elif buf.startswith(b"\r\n", start):
         return None
     strict_end = buf.find(b"\r\n\r\n", start)
-    if strict_end >= 0:
-        # The usual case, without copies: no bare LF (so no earlier end) and no fold up to it.
-        stop = strict_end + 4
-        if (
-            buf.count(b"\n", start, stop) == buf.count(b"\r\n", start, stop)
-            and buf.find(b"\n ", start, stop) < 0
-            and buf.find(b"\n\t", start, stop) < 0
-        ):
-            return None
+    # The usual case, without copies: no bare LF (so no earlier end) and no fold up to it.
+    if strict_end >= 0 and _IRREGULAR.search(buf, start, strict_end + 4) is None:
+        return None
     m = _SECTION_END.search(buf, start)
     end = m.end() if m is not None else n
     section = buf[start:end]
