@@ -456,7 +456,8 @@ class ClientResponse:
     ) -> None:
         self._in_context = False
         self.release()
-        await self.wait_for_close()
+        if self._writer is not None:
+            await self.wait_for_close()
 
     # ------------------------------------------------------------------ reading
 

@@ -781,9 +781,12 @@ class ClientSession:
                         auth = netrc_auth(url.raw_host)
                     if auth is not None and not isinstance(auth, BasicAuth):
                         raise TypeError("BasicAuth() tuple is required instead")
-                    hop_proxy, hop_proxy_auth, hop_proxy_headers = self._hop_proxy(
-                        url, proxy_url, proxy_auth, proxy_headers_, proxy_headers
-                    )
+                    if proxy_url is None and not self._trust_env:
+                        hop_proxy = hop_proxy_auth = hop_proxy_headers = None
+                    else:
+                        hop_proxy, hop_proxy_auth, hop_proxy_headers = self._hop_proxy(
+                            url, proxy_url, proxy_auth, proxy_headers_, proxy_headers
+                        )
                     if data is not None and not isinstance(data, Payload):
                         body = self._body_payload(data)
                         data = body
