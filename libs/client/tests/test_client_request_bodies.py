@@ -6,7 +6,7 @@ import asyncio
 import gzip
 import io
 import zlib
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -299,6 +299,46 @@ async def test_expect100_refused_skips_the_body_and_drops_the_connection() -> No
             assert resp.status == 417
     assert bodies[0] == b""
     assert connections == 2
+
+
+async def test_an_early_answer_never_pools_a_connection_whose_body_is_still_being_written() -> None:
+    # The server answers as soon as the head arrives; the client's streamed body is still being
+    # written when the response is released. Reusing that connection would put the next request
+    # inside the unfinished chunked body (a desynchronised connection), so it must be closed.
+    received: list[list[bytes]] = []
+
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: bytes
+    ) -> None:
+        mine = [head]
+        received.append(mine)
+        writer.write(reply(200, b"early", {"Connection": "keep-alive"}))
+        await writer.drain()
+        if head.startswith(b"GET"):
+            return
+        try:
+            while data := await asyncio.wait_for(reader.read(65536), 0.5):
+                mine.append(data)
+        except TimeoutError:
+            pass
+        writer.close()
+
+    async def slow_body() -> AsyncIterator[bytes]:
+        yield b"a" * 100
+        await asyncio.sleep(0.3)
+        yield b"b" * 100
+
+    srv, port = await raw_server(handler)
+    async with srv, ClientSession() as session:
+        url = f"http://127.0.0.1:{port}/"
+        async with session.post(url, data=slow_body()) as resp:
+            assert resp.status == 200
+            assert await resp.read() == b"early"
+        async with session.get(url + "second") as resp:
+            assert await resp.read() == b"early"
+    first, second = received
+    assert b"GET /second" not in b"".join(first)
+    assert second[0].startswith(b"GET /second ")
 
 
 # --- memory -------------------------------------------------------------------------------

@@ -399,7 +399,12 @@ class ClientResponse:
         if conn is not None:
             self._connection = None
             content = self.content
-            if content is not None and not content.is_eof():
+            writer = self._writer
+            if (content is not None and not content.is_eof()) or (
+                writer is not None and not writer.done()
+            ):
+                # An unread body, or a request body not yet all written: the connection is in
+                # the middle of a message one way or the other, so it is never reused.
                 conn.close()
             else:
                 conn.release()
