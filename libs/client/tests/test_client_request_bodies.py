@@ -16,6 +16,7 @@ from httpwire import (
     ClientConnectionError,
     ClientPayloadError,
     ClientSession,
+    ClientTimeout,
     HttpVersion10,
     TCPConnector,
 )
@@ -339,6 +340,49 @@ async def test_an_early_answer_never_pools_a_connection_whose_body_is_still_bein
     first, second = received
     assert b"GET /second" not in b"".join(first)
     assert second[0].startswith(b"GET /second ")
+
+
+@pytest.mark.parametrize(
+    "kind", [bytes, bytearray, memoryview], ids=["bytes", "bytearray", "memoryview"]
+)
+async def test_large_in_memory_body_read_slowly_arrives_whole(kind: type) -> None:
+    # 16 MiB is far more than the socket buffers take at once, and the server waits before it
+    # reads: the transport pauses and the request waits for it to drain. The read clock
+    # (sock_read, shorter than that wait) only starts once the body is out.
+    data = bytes(range(256)) * (16 * 1024 * 1024 // 256)
+    got: list[bytes] = []
+
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: bytes
+    ) -> None:
+        await asyncio.sleep(0.6)
+        got.append(await reader.readexactly(int(_headers(head)["Content-Length"])))
+        writer.write(reply(200, str(len(got[-1]))))
+
+    srv, port = await raw_server(handler)
+    timeout = ClientTimeout(sock_read=0.4)
+    async with srv, ClientSession(timeout=timeout) as session:
+        url = f"http://127.0.0.1:{port}/"
+        for _ in range(2):  # the second one on the same, cleanly reused connection
+            async with session.post(url, data=kind(data)) as resp:
+                assert await resp.read() == str(len(data)).encode()
+    assert got == [data, data]
+
+
+async def test_large_in_memory_body_to_a_server_that_closes_fails_clearly() -> None:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: bytes
+    ) -> None:
+        await reader.read(1024)
+        writer.transport.abort()
+
+    srv, port = await raw_server(handler)
+    async with srv, ClientSession() as session:
+        with pytest.raises(ClientConnectionError):
+            await session.post(f"http://127.0.0.1:{port}/", data=b"x" * (8 * 1024 * 1024))
+        connector = session.connector
+        assert connector is not None
+        assert connector.stats.idle == 0
 
 
 # --- memory -------------------------------------------------------------------------------

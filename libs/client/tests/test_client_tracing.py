@@ -122,6 +122,18 @@ async def test_streamed_body_chunks_are_each_traced(routes: Server) -> None:
     assert chunks == [b"a", b"bc"]
 
 
+async def test_large_bytes_body_is_traced_whole_after_its_headers(routes: Server) -> None:
+    config, events = recording_config()
+    data = bytes(range(256)) * 1024  # 256 KiB: more than goes out in the head's write
+    async with ClientSession(trace_configs=[config]) as session:
+        async with session.post(routes.url("/ok"), data=data) as resp:
+            await resp.read()
+    names = [name for name, _, _ in events]
+    assert names.index("on_request_headers_sent") < names.index("on_request_chunk_sent")
+    chunks = [p.chunk for name, p, _ in events if name == "on_request_chunk_sent"]
+    assert chunks == [data]
+
+
 async def test_dns_cache_hit_on_second_connection(routes: Server) -> None:
     config, events = recording_config()
     connector = TCPConnector(force_close=True)

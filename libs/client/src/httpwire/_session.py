@@ -1235,6 +1235,24 @@ class ClientSession:
                     if body is not None and body.size:
                         await trace.send_request_chunk_sent(req.method, req.url, bytes(body.body))
                 protocol.start_read_timeout(timeout.sock_read)
+            elif (
+                type(body) is BytesPayload
+                and not chunked
+                and not expect
+                and _CONTENT_ENCODING not in headers
+            ):
+                # A large body already in memory goes to the transport in this same tick, its
+                # first part with the head; a task only waits for it to drain if it must.
+                view = memoryview(body.body).cast("B")
+                transport.write(head + view[:_INLINE_BODY])
+                transport.write(view[_INLINE_BODY:])
+                for trace in traces:
+                    await trace.send_request_headers(req.method, req.url, headers)
+                    await trace.send_request_chunk_sent(req.method, req.url, bytes(view))
+                if protocol.writing_paused:
+                    task = self._loop.create_task(self._drain_body(conn, protocol, timeout))
+                else:
+                    protocol.start_read_timeout(timeout.sock_read)
             else:
                 transport.write(head)
                 for trace in traces:
@@ -1422,6 +1440,21 @@ class ClientSession:
         except asyncio.CancelledError:
             conn.close()
             raise
+
+    @staticmethod
+    async def _drain_body(
+        conn: Connection, protocol: ResponseHandler, timeout: ClientTimeout
+    ) -> None:
+        """Wait until the transport has sent a body written whole; then the read clock starts."""
+        try:
+            await protocol.drain()
+        except ClientConnectionError as exc:
+            protocol.abort_exchange(exc)
+            return
+        except asyncio.CancelledError:
+            conn.close()
+            raise
+        protocol.start_read_timeout(timeout.sock_read)
 
     @staticmethod
     def _chunk_tracer(
