@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import io
+import json
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -367,6 +368,23 @@ async def test_large_in_memory_body_read_slowly_arrives_whole(kind: type) -> Non
             async with session.post(url, data=kind(data)) as resp:
                 assert await resp.read() == str(len(data)).encode()
     assert got == [data, data]
+
+
+async def test_large_text_and_json_bodies_arrive_whole_with_their_length(ok_server: Server) -> None:
+    text = "é" + "text line\n" * 50_000  # about 500 KB, not ASCII only
+    received = await post(ok_server, text)
+    assert received.body == text.encode()
+    assert _sized(received)
+    doc = {"items": list(range(100_000))}
+    async with (
+        ClientSession() as session,
+        session.post(ok_server.url("/up"), json=doc) as resp,
+    ):
+        await resp.read()
+    received = ok_server.requests[-1]
+    assert json.loads(received.body) == doc
+    assert _sized(received)
+    assert received.headers["Content-Type"] == "application/json"
 
 
 async def test_large_in_memory_body_to_a_server_that_closes_fails_clearly() -> None:

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from http.cookies import BaseCookie, SimpleCookie
 from ssl import SSLContext
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from multidict import CIMultiDict, CIMultiDictProxy, istr
 from yarl import URL
@@ -80,7 +80,14 @@ from .exceptions import (
     WSServerHandshakeError,
 )
 from .formdata import FormData
-from .payload import BytesPayload, JsonBytesPayload, JsonPayload, Payload, get_payload
+from .payload import (
+    BytesPayload,
+    JsonBytesPayload,
+    JsonPayload,
+    Payload,
+    StringPayload,
+    get_payload,
+)
 from .tracing import TraceConfig, build_traces
 
 if TYPE_CHECKING:
@@ -100,6 +107,8 @@ _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _HTTP_OR_RELATIVE: Final = frozenset({"http", "https", ""})
 # A body up to this size goes out in the same write as the head.
 _INLINE_BODY: Final = 1 << 16
+# Payloads whose whole body is in memory as bytes and that write it as it is.
+_IN_MEMORY: Final = frozenset({BytesPayload, StringPayload, JsonPayload, JsonBytesPayload})
 # How many distinct plain request heads a session keeps ready (see _build_request).
 _HEAD_CACHE_SIZE: Final = 256
 _HOST = istr("Host")
@@ -1219,36 +1228,36 @@ class ClientSession:
             chunked = (
                 _TRANSFER_ENCODING in headers and "chunked" in headers[_TRANSFER_ENCODING].lower()
             )
-            if body is None or (
-                type(body) is BytesPayload
+            # A body already in memory goes to the transport in this same tick: whole with the
+            # head when small, else its first part with the head and the rest without a copy.
+            in_memory: BytesPayload | None = (
+                cast(BytesPayload, body)
+                if type(body) in _IN_MEMORY
                 and not chunked
                 and not expect
                 and _CONTENT_ENCODING not in headers
-                and len(body.body) <= _INLINE_BODY
-            ):
-                if body is None:
+                else None
+            )
+            if body is None or (in_memory is not None and len(in_memory.body) <= _INLINE_BODY):
+                if in_memory is None:
                     transport.write(head)
                 else:
-                    transport.write(head + bytes(body.body))
+                    transport.write(head + bytes(in_memory.body))
                 for trace in traces:
                     await trace.send_request_headers(req.method, req.url, headers)
-                    if body is not None and body.size:
-                        await trace.send_request_chunk_sent(req.method, req.url, bytes(body.body))
+                    if in_memory is not None and in_memory.size:
+                        await trace.send_request_chunk_sent(
+                            req.method, req.url, bytes(in_memory.body)
+                        )
                 protocol.start_read_timeout(timeout.sock_read)
-            elif (
-                type(body) is BytesPayload
-                and not chunked
-                and not expect
-                and _CONTENT_ENCODING not in headers
-            ):
-                # A large body already in memory goes to the transport in this same tick, its
-                # first part with the head; a task only waits for it to drain if it must.
-                view = memoryview(body.body).cast("B")
+            elif in_memory is not None:
+                view = memoryview(in_memory.body).cast("B")
                 transport.write(head + view[:_INLINE_BODY])
                 transport.write(view[_INLINE_BODY:])
                 for trace in traces:
                     await trace.send_request_headers(req.method, req.url, headers)
                     await trace.send_request_chunk_sent(req.method, req.url, bytes(view))
+                # Only a transport that paused needs a task, to wait for it to drain.
                 if protocol.writing_paused:
                     task = self._loop.create_task(self._drain_body(conn, protocol, timeout))
                 else:
