@@ -134,6 +134,19 @@ def test_cr_lf_in_a_part_header_is_a_value_error_and_adds_nothing() -> None:
     assert len(mp) == 0
 
 
+async def test_part_headers_changed_after_append_are_what_is_written() -> None:
+    with MultipartWriter("mixed", boundary="xyz") as mp:
+        part = mp.append("hello")
+        before = mp.size
+        part.headers["X-Late"] = "1"
+        body = await body_of(mp)
+        assert b"X-Late: 1\r\n" in body
+        assert mp.size == len(body) == before + len(b"X-Late: 1\r\n")
+        part.headers["X-Late"] = "bad\r\nInjected: 1"
+        with pytest.raises(ValueError, match="part header"):
+            await body_of(mp)
+
+
 def test_form_data_parts_get_a_default_name_and_refuse_encodings() -> None:
     mp = MultipartWriter("form-data")
     part = mp.append("v")

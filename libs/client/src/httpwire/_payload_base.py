@@ -115,6 +115,7 @@ class Payload(ABC):
     _size: int | None = None
     _consumed: bool = False
     _autoclose: bool = False
+    _header_block: tuple[tuple[tuple[str, str], ...], bytes] | None = None
 
     def __init__(
         self,
@@ -183,15 +184,22 @@ class Payload(ABC):
     def _binary_headers(self) -> bytes:
         """The part header block (``Name: value`` lines and the blank line) for multipart use.
 
-        Raises :class:`ValueError` when a name or value holds CR, LF or another control.
+        Raises :class:`ValueError` when a name or value holds CR, LF or another control. The
+        block is kept with the headers it was made of, and made again once they changed.
         """
+        items = tuple(self._headers.items())
+        made = self._header_block
+        if made is not None and made[0] == items:
+            return made[1]
         lines = [
             f"{check_header_text(k, 'part header name')}: "
             f"{check_header_text(v, f'part header {k!r}')}\r\n"
-            for k, v in self._headers.items()
+            for k, v in items
         ]
         lines.append("\r\n")
-        return "".join(lines).encode("utf-8")
+        block = "".join(lines).encode("utf-8")
+        self._header_block = (items, block)
+        return block
 
     def set_content_disposition(
         self, disptype: str, quote_fields: bool = True, _charset: str = "utf-8", **params: str
