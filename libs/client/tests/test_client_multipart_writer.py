@@ -147,6 +147,49 @@ async def test_part_headers_changed_after_append_are_what_is_written() -> None:
             await body_of(mp)
 
 
+async def test_in_memory_chunks_are_exactly_what_write_sends() -> None:
+    big = bytes(range(256)) * 1024  # 256 KiB: kept as its own buffer, not copied
+    with MultipartWriter("form-data", boundary="b0") as mp:
+        for i in range(3):
+            mp.append(f"value {i}", {"Content-Disposition": f'form-data; name="f{i}"'})
+        mp.append_json({"a": [1, 2]})
+        mp.append(big)
+        mp.append(bytearray(b"tail"))
+        with MultipartWriter("mixed", boundary="inner") as inner:
+            inner.append("nested")
+            inner.append(memoryview(big))
+        mp.append(inner)
+    chunks = mp._in_memory_chunks()
+    assert chunks is not None
+    assert b"".join(chunks) == await body_of(mp)
+    assert len(b"".join(chunks)) == mp.size
+    assert any(chunk is big for chunk in chunks)
+
+
+async def test_parts_that_need_io_or_work_have_no_in_memory_chunks(tmp_path: Path) -> None:
+    path = tmp_path / "f.bin"
+    path.write_bytes(b"file")
+
+    async def stream() -> AsyncIterator[bytes]:
+        yield b"x"
+
+    class Custom(BytesPayload):
+        async def write(self, writer: object) -> None:  # type: ignore[override]
+            await super().write(writer)  # type: ignore[arg-type]
+
+    with path.open("rb") as file:
+        cases = [file, stream(), Custom(b"c")]
+        for value in cases:
+            with MultipartWriter("mixed") as mp:
+                mp.append("ok")
+                mp.append(value)
+            assert mp._in_memory_chunks() is None
+            await mp.close()
+    with MultipartWriter("mixed") as mp:
+        mp.append("zipped", {"Content-Encoding": "gzip"})
+    assert mp._in_memory_chunks() is None
+
+
 def test_form_data_parts_get_a_default_name_and_refuse_encodings() -> None:
     mp = MultipartWriter("form-data")
     part = mp.append("v")

@@ -316,6 +316,31 @@ class MultipartWriter(Payload):
         if pending:
             await writer.write(pending)
 
+    def _in_memory_chunks(self) -> list[bytes | bytearray | memoryview] | None:
+        """The body as :meth:`write` sends it, when every part is in memory and not encoded."""
+        if type(self).write is not MultipartWriter.write:
+            return None
+        opening = b"--" + self._boundary + b"\r\n"
+        chunks: list[bytes | bytearray | memoryview] = []
+        pending = bytearray()
+        for part, encoding, transfer in self._parts:
+            inner = None if encoding or transfer else part._in_memory_chunks()
+            if inner is None:
+                return None
+            pending += opening
+            pending += part._binary_headers
+            for chunk in inner:
+                if len(chunk) <= _GATHER_LIMIT:
+                    pending += chunk
+                else:
+                    chunks.append(pending)
+                    pending = bytearray()
+                    chunks.append(chunk)
+            pending += b"\r\n"
+        pending += b"--" + self._boundary + b"--\r\n"
+        chunks.append(pending)
+        return chunks
+
     async def close(self) -> None:
         """Close every part that holds a resource (files); the writer is then consumed."""
         if self._consumed:

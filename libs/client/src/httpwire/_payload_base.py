@@ -213,6 +213,15 @@ class Payload(ABC):
     async def write(self, writer: AbstractStreamWriter) -> None:
         """Write the whole body to ``writer`` (which frames it and waits while it is full)."""
 
+    def _in_memory_chunks(self) -> list[bytes | bytearray | memoryview] | None:
+        """The whole body as the buffers :meth:`write` would send, when it is all in memory.
+
+        ``None`` (the default) when writing it takes I/O or work; the request then writes it
+        through :meth:`write`. Otherwise the request hands the buffers to the connection at
+        once, in the same tick as the head.
+        """
+        return None
+
     async def write_with_length(
         self, writer: AbstractStreamWriter, content_length: int | None
     ) -> None:

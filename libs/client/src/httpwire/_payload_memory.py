@@ -62,6 +62,15 @@ class BytesPayload(Payload):
         """Write the bytes in one piece."""
         await writer.write(self._value)
 
+    def _in_memory_chunks(self) -> list[bytes | bytearray | memoryview] | None:
+        """The bytes themselves (unless a subclass writes something else)."""
+        if type(self).write is not BytesPayload.write:
+            return None
+        value = self._value
+        if isinstance(value, (bytes, bytearray)):
+            return [value]
+        return [memoryview(value).cast("B")]
+
     async def write_with_length(
         self, writer: AbstractStreamWriter, content_length: int | None
     ) -> None:

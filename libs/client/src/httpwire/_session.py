@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from http.cookies import BaseCookie, SimpleCookie
 from ssl import SSLContext
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final
 
 from multidict import CIMultiDict, CIMultiDictProxy, istr
 from yarl import URL
@@ -81,11 +81,9 @@ from .exceptions import (
 )
 from .formdata import FormData
 from .payload import (
-    BytesPayload,
     JsonBytesPayload,
     JsonPayload,
     Payload,
-    StringPayload,
     get_payload,
 )
 from .tracing import TraceConfig, build_traces
@@ -107,8 +105,6 @@ _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _HTTP_OR_RELATIVE: Final = frozenset({"http", "https", ""})
 # A body up to this size goes out in the same write as the head.
 _INLINE_BODY: Final = 1 << 16
-# Payloads whose whole body is in memory as bytes and that write it as it is.
-_IN_MEMORY: Final = frozenset({BytesPayload, StringPayload, JsonPayload, JsonBytesPayload})
 # How many distinct plain request heads a session keeps ready (see _build_request).
 _HEAD_CACHE_SIZE: Final = 256
 _HOST = istr("Host")
@@ -1228,35 +1224,37 @@ class ClientSession:
             chunked = (
                 _TRANSFER_ENCODING in headers and "chunked" in headers[_TRANSFER_ENCODING].lower()
             )
-            # A body already in memory goes to the transport in this same tick: whole with the
-            # head when small, else its first part with the head and the rest without a copy.
-            in_memory: BytesPayload | None = (
-                cast(BytesPayload, body)
-                if type(body) in _IN_MEMORY
+            # A body already in memory goes to the transport in this same tick, small buffers
+            # gathered with the head, large ones without a copy past their first 64 KiB.
+            chunks = (
+                body._in_memory_chunks()
+                if body is not None
                 and not chunked
                 and not expect
                 and _CONTENT_ENCODING not in headers
                 else None
             )
-            if body is None or (in_memory is not None and len(in_memory.body) <= _INLINE_BODY):
-                if in_memory is None:
-                    transport.write(head)
-                else:
-                    transport.write(head + bytes(in_memory.body))
+            if body is None:
+                transport.write(head)
                 for trace in traces:
                     await trace.send_request_headers(req.method, req.url, headers)
-                    if in_memory is not None and in_memory.size:
-                        await trace.send_request_chunk_sent(
-                            req.method, req.url, bytes(in_memory.body)
-                        )
                 protocol.start_read_timeout(timeout.sock_read)
-            elif in_memory is not None:
-                view = memoryview(in_memory.body).cast("B")
-                transport.write(head + view[:_INLINE_BODY])
-                transport.write(view[_INLINE_BODY:])
+            elif chunks is not None:
+                pending = head
+                for chunk in chunks:
+                    if len(chunk) <= _INLINE_BODY:
+                        pending += chunk
+                    else:
+                        view = memoryview(chunk)
+                        transport.write(pending + view[:_INLINE_BODY])
+                        transport.write(view[_INLINE_BODY:])
+                        pending = b""
+                if pending:
+                    transport.write(pending)
                 for trace in traces:
                     await trace.send_request_headers(req.method, req.url, headers)
-                    await trace.send_request_chunk_sent(req.method, req.url, bytes(view))
+                    if body is not None and body.size:
+                        await trace.send_request_chunk_sent(req.method, req.url, b"".join(chunks))
                 # Only a transport that paused needs a task, to wait for it to drain.
                 if protocol.writing_paused:
                     task = self._loop.create_task(self._drain_body(conn, protocol, timeout))
