@@ -86,6 +86,13 @@ class AiohttpStyleClient:
             body: bytes = await response.read()
             return body
 
+    async def upload_file(self, path: str, file_path: str) -> bytes:
+        """POST an open binary file as the body (its size gives the Content-Length)."""
+        with open(file_path, "rb") as file:
+            async with self.session.post(self.base + path, data=file) as response:
+                body: bytes = await response.read()
+                return body
+
     async def stream(self, path: str) -> int:
         total = 0
         async with self.session.get(self.base + path) as response:
@@ -263,6 +270,7 @@ class FloorClient:
         self.idle: list[_FloorConnection] = []
         self.all: list[_FloorConnection] = []
         self.requests: dict[tuple[str, int], bytes] = {}
+        self.files: dict[str, bytes] = {}
 
     async def start(self, base_url: str) -> None:
         host_port = base_url.split("://", 1)[1].rstrip("/")
@@ -294,6 +302,14 @@ class FloorClient:
         await connection.exchange(self._request("GET", path), len(expected))
         self.idle.append(connection)
         return len(expected) - expected.index(b"\r\n\r\n") - 4
+
+    async def upload_file(self, path: str, file_path: str) -> bytes:
+        """The floor of a file upload: the same bytes, sent from memory (no file is read)."""
+        data = self.files.get(file_path)
+        if data is None:
+            with open(file_path, "rb") as file:
+                data = self.files[file_path] = file.read()
+        return await self.upload(path, data)
 
     async def upload(self, path: str, data: bytes) -> bytes:
         expected = upload_response(len(data))
