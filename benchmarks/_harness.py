@@ -292,10 +292,30 @@ def _print_table(result: Result) -> None:
     sys.stdout.flush()
 
 
+# The docs page's subsection for each area (the part of a table's title before the colon).
+_AREA_HEADINGS = {
+    "parser": "Response parsing",
+    "cookies": "Cookie jar",
+    "websocket": "WebSocket framing",
+    "client": "Client end to end",
+    "ws_echo": "WebSocket echo end to end",
+    "memory": "Memory",
+}
+
+
 def render_rst(results: Sequence[Result | Table]) -> str:
-    """The tables as reStructuredText ``list-table`` directives (for docs/benchmarks.rst)."""
+    """The tables as reStructuredText ``list-table`` directives (for docs/benchmarks.rst).
+
+    Each area's tables come under a subsection heading of their own, as the page lays them out.
+    """
     out: list[str] = []
+    area = None
     for result in results:
+        title_area = result.title.split(":", 1)[0]
+        if title_area != area:
+            area = title_area
+            heading = _AREA_HEADINGS.get(area, area)
+            out.extend([heading, "~" * len(heading), ""])
         if isinstance(result, Result):
             header, rows = _result_cells(result)
             caption = f"{result.title} (baseline: {result.baseline_note}; {result.rounds} rounds)"
