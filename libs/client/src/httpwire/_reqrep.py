@@ -380,12 +380,17 @@ class ClientResponse:
 
     # --------------------------------------------------------------- lifecycle
 
+    def _request_written(self) -> bool:
+        """Whether the request body has been written whole (or there was no writer)."""
+        writer = self._writer
+        return writer is None or writer.done()
+
     def _response_eof(self) -> None:
         """The body has been received whole: the connection can go back to the pool."""
         if self._closed:
             return
         conn = self._connection
-        if conn is not None and (self._writer is None or self._writer.done()):
+        if conn is not None and self._request_written():
             self._connection = None
             conn.release()
         self._closed = True
@@ -399,10 +404,7 @@ class ClientResponse:
         if conn is not None:
             self._connection = None
             content = self.content
-            writer = self._writer
-            if (content is not None and not content.is_eof()) or (
-                writer is not None and not writer.done()
-            ):
+            if (content is not None and not content.is_eof()) or not self._request_written():
                 # An unread body, or a request body not yet all written: the connection is in
                 # the middle of a message one way or the other, so it is never reused.
                 conn.close()
@@ -460,9 +462,7 @@ class ClientResponse:
         exc_tb: TracebackType | None,
     ) -> None:
         self._in_context = False
-        self.release()
-        if self._writer is not None:
-            await self.wait_for_close()
+        self.release()  # it also cancels a writer still running: nothing is left to wait for
 
     # ------------------------------------------------------------------ reading
 

@@ -80,12 +80,7 @@ from .exceptions import (
     WSServerHandshakeError,
 )
 from .formdata import FormData
-from .payload import (
-    JsonBytesPayload,
-    JsonPayload,
-    Payload,
-    get_payload,
-)
+from .payload import JsonBytesPayload, JsonPayload, Payload, get_payload
 from .tracing import TraceConfig, build_traces
 
 if TYPE_CHECKING:
@@ -103,7 +98,8 @@ _POST_METHODS: Final = frozenset({"PATCH", "POST", "PUT"})
 _IDEMPOTENT: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _HTTP_OR_RELATIVE: Final = frozenset({"http", "https", ""})
-# A body up to this size goes out in the same write as the head.
+# In-memory body buffers up to this size go out gathered with the head; of a larger one, this
+# much goes with what precedes it and the rest without a copy.
 _INLINE_BODY: Final = 1 << 16
 # How many distinct plain request heads a session keeps ready (see _build_request).
 _HEAD_CACHE_SIZE: Final = 256
@@ -952,11 +948,16 @@ class ClientSession:
         payload: Payload = form()
         return payload
 
-    def _cookie_header(self, url: URL, cookies: Any, existing: str | None) -> str:
-        """The Cookie value for ``url``: the jar's cookies, the request's, and any given header."""
+    def _cookie_header(
+        self, url: URL, cookies: Any, existing: str | None, jar_cookie: str | None = None
+    ) -> str:
+        """The Cookie value for ``url``: the jar's cookies, the request's, and any given header.
+
+        ``jar_cookie`` is the jar's value for ``url`` when the caller already looked it up.
+        """
         jar_header = self._jar_header
         if cookies is None and existing is None and jar_header is not None:
-            return jar_header(url)
+            return jar_cookie if jar_cookie is not None else jar_header(url)
         merged: SimpleCookie = SimpleCookie()
         if existing is not None:
             merged.load(existing)
@@ -997,6 +998,7 @@ class ClientSession:
         time, so the head is built once per method and URL and then reused.
         """
         cache_key: tuple[Any, ...] | None = None
+        jar_cookie: str | None = None
         if (
             plain
             and body is None
@@ -1007,7 +1009,7 @@ class ClientSession:
             and not force_close
             and cookies is None
             and self._jar_header is not None
-            and not self._jar_header(url)
+            and not (jar_cookie := self._jar_header(url))
         ):
             defaults = self._default_headers
             if not defaults:
@@ -1042,7 +1044,7 @@ class ClientSession:
         if "User-Agent" not in headers and "User-Agent" not in skip:
             headers["User-Agent"] = SERVER_SOFTWARE
         existing = headers.get(_COOKIE)
-        cookie = self._cookie_header(url, cookies, existing)
+        cookie = self._cookie_header(url, cookies, existing, jar_cookie)
         if cookie:
             if existing is not None:
                 del headers[_COOKIE]

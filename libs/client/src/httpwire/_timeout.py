@@ -54,7 +54,8 @@ class TimerContext:
     and gets :class:`asyncio.TimeoutError`; later waits fail at once.
 
     Entered (``with timer:``) around each wait of the request path and of the body reads, so a
-    deadline costs one loop timer per request and nothing per wait.
+    deadline costs at most one loop timer per request (shared through :class:`SharedDeadlines`
+    when deadlines coincide) and nothing per wait.
     """
 
     __slots__ = ("_cancelling", "_group", "_handle", "_loop", "_tasks", "_timed_out")
