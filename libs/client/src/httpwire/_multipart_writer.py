@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from multidict import CIMultiDict
 
 from ._payload_base import Payload, PayloadLookupError
-from ._payload_memory import BytesPayload, JsonPayload, StringPayload
+from ._payload_memory import JsonPayload, StringPayload
 from .abc import AbstractStreamWriter
 from .payload import get_payload
 
@@ -36,6 +36,7 @@ _GATHER_LIMIT = 1 << 16
 
 #: A part as the writer keeps it: the payload, its content coding and its transfer encoding.
 Part = tuple[Payload, str | None, str | None]
+_Buffer = bytes | bytearray | memoryview
 
 
 def _quoted_printable(data: bytes) -> bytes:
@@ -285,60 +286,67 @@ class MultipartWriter(Payload):
             + f"--{self.boundary}--\r\n"
         )
 
-    async def write(self, writer: AbstractStreamWriter, close_boundary: bool = True) -> None:
-        """Write every part between boundary lines, then (by default) the closing boundary."""
+    def _layout(self, close_boundary: bool = True) -> list[_Buffer | Part]:
+        """The body in order: buffers ready to send, and the parts that must write themselves.
+
+        Boundaries, part headers and small in-memory parts are gathered into one buffer (a form
+        of short fields becomes one send, not several per field); a large in-memory part stays
+        a buffer of its own, never copied. Encoded parts and parts that need I/O come as
+        ``(part, encoding, transfer)`` for :meth:`write` to stream.
+        """
         opening = b"--" + self._boundary + b"\r\n"
-        # Boundaries, part headers and small in-memory parts are gathered into one write (a
-        # form of short fields becomes one send, not several per field).
+        layout: list[_Buffer | Part] = []
         pending = bytearray()
-        for part, encoding, transfer in self._parts:
+        for entry in self._parts:
+            part, encoding, transfer = entry
             pending += opening
             pending += part._binary_headers
-            if encoding or transfer:
-                await writer.write(pending)
+            chunks = None if encoding or transfer else part._in_memory_chunks()
+            if chunks is None:
+                layout += (pending, entry)
                 pending = bytearray()
-                encoder = PartEncoder(writer)
-                if encoding:
-                    encoder.enable_compression(encoding)
-                if transfer:
-                    encoder.enable_encoding(transfer)
-                await part.write(encoder)
-                await encoder.write_eof()
-            elif isinstance(part, BytesPayload) and len(part.body) <= _GATHER_LIMIT:
-                pending += part.body
             else:
-                await writer.write(pending)
-                pending = bytearray()
-                await part.write(writer)
+                for chunk in chunks:
+                    if len(chunk) <= _GATHER_LIMIT:
+                        pending += chunk
+                    else:
+                        layout += (pending, chunk)
+                        pending = bytearray()
             pending += b"\r\n"
         if close_boundary:
             pending += b"--" + self._boundary + b"--\r\n"
-        if pending:
-            await writer.write(pending)
+        layout.append(pending)
+        return layout
 
-    def _in_memory_chunks(self) -> list[bytes | bytearray | memoryview] | None:
+    async def write(self, writer: AbstractStreamWriter, close_boundary: bool = True) -> None:
+        """Write every part between boundary lines, then (by default) the closing boundary."""
+        for item in self._layout(close_boundary):
+            if not isinstance(item, tuple):
+                if item:
+                    await writer.write(item)
+                continue
+            part, encoding, transfer = item
+            if not (encoding or transfer):
+                await part.write(writer)
+                continue
+            encoder = PartEncoder(writer)
+            if encoding:
+                encoder.enable_compression(encoding)
+            if transfer:
+                encoder.enable_encoding(transfer)
+            await part.write(encoder)
+            await encoder.write_eof()
+
+    def _in_memory_chunks(self) -> list[_Buffer] | None:
         """The body as :meth:`write` sends it, when every part is in memory and not encoded."""
         if type(self).write is not MultipartWriter.write:
             return None
-        opening = b"--" + self._boundary + b"\r\n"
-        chunks: list[bytes | bytearray | memoryview] = []
-        pending = bytearray()
-        for part, encoding, transfer in self._parts:
-            inner = None if encoding or transfer else part._in_memory_chunks()
-            if inner is None:
+        chunks: list[_Buffer] = []
+        for item in self._layout():
+            if isinstance(item, tuple):
                 return None
-            pending += opening
-            pending += part._binary_headers
-            for chunk in inner:
-                if len(chunk) <= _GATHER_LIMIT:
-                    pending += chunk
-                else:
-                    chunks.append(pending)
-                    pending = bytearray()
-                    chunks.append(chunk)
-            pending += b"\r\n"
-        pending += b"--" + self._boundary + b"--\r\n"
-        chunks.append(pending)
+            if item:
+                chunks.append(item)
         return chunks
 
     async def close(self) -> None:
