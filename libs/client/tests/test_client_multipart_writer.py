@@ -190,6 +190,18 @@ async def test_parts_that_need_io_or_work_have_no_in_memory_chunks(tmp_path: Pat
     assert mp._in_memory_chunks() is None
 
 
+async def test_a_part_that_overrides_write_is_written_through_it() -> None:
+    class Upper(BytesPayload):
+        async def write(self, writer: object) -> None:  # type: ignore[override]
+            await writer.write(bytes(self.body).upper())  # type: ignore[attr-defined]
+
+    with MultipartWriter("mixed", boundary="xyz") as mp:
+        mp.append(Upper(b"small"))
+    body = await body_of(mp)
+    assert b"\r\n\r\nSMALL\r\n--xyz--\r\n" in body
+    assert mp._in_memory_chunks() is None
+
+
 def test_form_data_parts_get_a_default_name_and_refuse_encodings() -> None:
     mp = MultipartWriter("form-data")
     part = mp.append("v")
