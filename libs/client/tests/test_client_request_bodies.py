@@ -162,6 +162,63 @@ async def test_unknown_size_on_http10_is_refused_before_sending(ok_server: Serve
     assert ok_server.requests == []
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: b"hello world",
+        lambda: io.BytesIO(b"hello world"),
+        lambda: iter([b"hello", b" world"]),
+    ],
+    ids=["bytes", "BytesIO", "iterable"],
+)
+async def test_a_declared_content_length_caps_the_body_on_the_wire(
+    ok_server: Server, make: Callable[[], object]
+) -> None:
+    connector = TCPConnector()
+    async with ClientSession(connector=connector) as session:
+        async with session.post(
+            ok_server.url("/up"),
+            data=make(),  # type: ignore[arg-type]
+            headers={"Content-Length": "5"},
+        ) as resp:
+            assert await resp.read() == b"ok"
+        # The connection carries nothing past the 5 bytes: the next request parses cleanly.
+        async with session.get(ok_server.url("/up")) as resp:
+            assert await resp.read() == b"ok"
+        assert connector.stats.reused == 1
+    assert [r.body for r in ok_server.requests] == [b"hello", b""]
+    assert ok_server.requests[0].headers["Content-Length"] == "5"
+
+
+@pytest.mark.parametrize(
+    ("length", "message"),
+    [("50", "more than the 11 bytes"), ("5x", "decimal number"), ("-1", "decimal number")],
+)
+async def test_a_declared_content_length_the_body_cannot_fill_is_refused_before_sending(
+    ok_server: Server, length: str, message: str
+) -> None:
+    async with ClientSession() as session:
+        with pytest.raises(ValueError, match=message):
+            await session.post(
+                ok_server.url("/up"), data=b"hello world", headers={"Content-Length": length}
+            )
+    assert ok_server.requests == []
+
+
+async def test_a_stream_shorter_than_its_declared_length_fails_and_is_not_pooled(
+    ok_server: Server,
+) -> None:
+    connector = TCPConnector()
+    async with ClientSession(connector=connector) as session:
+        with pytest.raises(ClientConnectionError) as info:
+            await session.post(
+                ok_server.url("/up"), data=iter([b"abc"]), headers={"Content-Length": "10"}
+            )
+        assert isinstance(info.value.__cause__, ClientPayloadError)
+        assert "3 of the 10 bytes" in str(info.value.__cause__)
+        assert (connector.stats.active, connector.stats.idle) == (0, 0)
+
+
 async def test_a_file_closed_mid_upload_fails_and_the_connection_is_not_pooled(
     ok_server: Server, tmp_path: Path
 ) -> None:

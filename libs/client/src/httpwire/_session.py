@@ -116,6 +116,27 @@ CharsetResolver = Callable[[ClientResponse, bytes], str]
 RaiseForStatus = bool | Callable[[ClientResponse], Awaitable[None]]
 
 
+def _declared_limit(headers: CIMultiDict[str], body: Payload) -> int | None:
+    """A Content-Length the caller set that is not the body's own size: the bytes to send.
+
+    ``None`` when the header is the body's size (or absent, or the body goes out chunked).
+    A declared length beyond a body of known size would leave the server waiting for bytes
+    that never come, so it is refused before anything is sent.
+    """
+    declared = headers.get(_CONTENT_LENGTH)
+    if declared is None or _TRANSFER_ENCODING in headers:
+        return None
+    size = body.size
+    if size is not None and declared == str(size):
+        return None
+    if not (declared.isascii() and declared.isdigit()):
+        raise ValueError(f"Content-Length must be a decimal number of bytes, not {declared!r}")
+    limit = int(declared)
+    if size is not None and limit > size:
+        raise ValueError(f"Content-Length {limit} is more than the {size} bytes of the body")
+    return limit
+
+
 def _default_charset(response: ClientResponse, body: bytes) -> str:
     return "utf-8"
 
@@ -1191,6 +1212,9 @@ class ClientSession:
         """Take a connection, write the request and wait for the response head."""
         connector = self._connector
         assert connector is not None
+        body = req.body
+        headers = req.headers
+        limit = None if body is None else _declared_limit(headers, body)
         try:
             conn = await connector.connect(req, traces, timeout)
         except TimeoutError as exc:
@@ -1205,8 +1229,6 @@ class ClientSession:
             except BaseException:
                 conn.close()
                 raise
-        body = req.body
-        headers = req.headers
         expect = headers.get("Expect", "").lower() == "100-continue"
         try:
             waiter = protocol.expect_response(
@@ -1231,6 +1253,7 @@ class ClientSession:
             chunks = (
                 body._in_memory_chunks()
                 if body is not None
+                and limit is None
                 and not chunked
                 and not expect
                 and _CONTENT_ENCODING not in headers
@@ -1267,7 +1290,9 @@ class ClientSession:
                 for trace in traces:
                     await trace.send_request_headers(req.method, req.url, headers)
                 task = self._loop.create_task(
-                    self._write_body(req, conn, protocol, body, chunked, expect, timeout, traces)
+                    self._write_body(
+                        req, conn, protocol, body, limit, chunked, expect, timeout, traces
+                    )
                 )
             try:
                 response_head, content = await waiter
@@ -1401,12 +1426,17 @@ class ClientSession:
         conn: Connection,
         protocol: ResponseHandler,
         body: Payload | None,
+        limit: int | None,
         chunked: bool,
         expect: bool,
         timeout: ClientTimeout,
         traces: list[Trace],
     ) -> None:
-        """Write the request body with backpressure (after ``100 Continue`` when asked)."""
+        """Write the request body with backpressure (after ``100 Continue`` when asked).
+
+        ``limit`` is a Content-Length the caller declared that is not the body's own size:
+        no more than that goes on the wire, and a body that ends short of it fails.
+        """
         try:
             if expect:
                 waiter = protocol.continue_waiter
@@ -1426,7 +1456,15 @@ class ClientSession:
                 writer.on_chunk_sent = self._chunk_tracer(req, traces)
             try:
                 if body is not None:
-                    await body.write(writer)
+                    if limit is None:
+                        await body.write(writer)
+                    else:
+                        await body.write_with_length(writer, limit)
+                        if writer.output_size < limit:
+                            raise ClientPayloadError(
+                                f"the request body ended after {writer.output_size} of the "
+                                f"{limit} bytes its Content-Length announced"
+                            )
                 await writer.write_eof()
             except OSError as exc:
                 error: Exception = ClientOSError(
