@@ -13,6 +13,7 @@ import pytest
 
 from httpwire import ClientSession, MultipartWriter
 from httpwire._payload_base import BufferWriter
+from httpwire._payload_files import _NOWAIT, READ_CHUNK_SIZE
 from httpwire.payload import BytesPayload, StringPayload
 
 from ._mime_check import parse_multipart
@@ -168,7 +169,7 @@ async def test_in_memory_chunks_are_exactly_what_write_sends() -> None:
 
 async def test_parts_that_need_io_or_work_have_no_in_memory_chunks(tmp_path: Path) -> None:
     path = tmp_path / "f.bin"
-    path.write_bytes(b"file")
+    path.write_bytes(b"x" * (READ_CHUNK_SIZE + 1))  # over one read: streamed from the file
 
     async def stream() -> AsyncIterator[bytes]:
         yield b"x"
@@ -188,6 +189,20 @@ async def test_parts_that_need_io_or_work_have_no_in_memory_chunks(tmp_path: Pat
     with MultipartWriter("mixed") as mp:
         mp.append("zipped", {"Content-Encoding": "gzip"})
     assert mp._in_memory_chunks() is None
+
+
+@pytest.mark.skipif(_NOWAIT is None, reason="preadv with RWF_NOWAIT is Linux 4.14+ only")
+async def test_a_small_cached_file_part_is_gathered_like_memory(tmp_path: Path) -> None:
+    path = tmp_path / "f.bin"
+    path.write_bytes(b"file body")
+    with path.open("rb") as file, MultipartWriter("form-data", boundary="b1") as mp:
+        mp.append("field", {"Content-Disposition": 'form-data; name="a"'})
+        mp.append(file)
+        chunks = mp._in_memory_chunks()
+        assert chunks is not None
+        assert b"".join(chunks) == await body_of(mp)
+        assert len(b"".join(chunks)) == mp.size
+        assert b"\r\n\r\nfile body\r\n--b1--\r\n" in b"".join(chunks)
 
 
 async def test_a_part_that_overrides_write_is_written_through_it() -> None:

@@ -62,7 +62,7 @@ async def test_binary_file_is_streamed_with_its_length(ok_server: Server, tmp_pa
     assert received.body == data
     assert _sized(received)
     assert received.headers["Content-Disposition"] == 'attachment; filename="data.bin"'
-    async with asyncio.timeout(5):  # the file is closed in the executor, not waited for
+    async with asyncio.timeout(5):  # a file may be closed off the loop, not waited for
         while not fh.closed:
             await asyncio.sleep(0.01)
 

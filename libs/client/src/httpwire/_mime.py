@@ -8,8 +8,8 @@ value, and the file name and media type a file object implies.
 from __future__ import annotations
 
 import mimetypes
+import os
 import re
-from pathlib import PurePath
 
 __all__: list[str] = []
 
@@ -89,7 +89,7 @@ def guess_filename(obj: object, default: str | None = None) -> str | None:
     """
     name = getattr(obj, "name", None)
     if isinstance(name, str) and name and not (name[0] == "<" and name[-1] == ">"):
-        return PurePath(name).name
+        return os.path.basename(name)
     return default
 
 

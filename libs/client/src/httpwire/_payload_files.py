@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import io
 import os
 import stat
 from typing import IO, Any, Final
 
+from ._file_closer import close_later
 from ._mime import charset_of, guess_filename
 from ._payload_base import HeadersLike, Payload
 from ._payload_memory import StringPayload
@@ -30,14 +32,9 @@ __all__: list[str] = []
 #: an upload holds about 2 MiB of the file at a time.
 READ_CHUNK_SIZE: Final = 2**20
 
-# Files being closed in the executor: kept referenced until the close has run.
-_CLOSING: set[asyncio.Future[None]] = set()
-
-
-def _forget_close(future: asyncio.Future[None]) -> None:
-    _CLOSING.discard(future)
-    if not future.cancelled():
-        future.exception()  # a failed close has nothing left to clean up; do not log it
+#: ``preadv`` with ``RWF_NOWAIT`` (Linux 4.14+) reads only what the page cache already holds and
+#: fails instead of waiting for a disk, so it is safe on the event loop.
+_NOWAIT: Final = getattr(os, "RWF_NOWAIT", None) if hasattr(os, "preadv") else None
 
 
 class IOBasePayload(Payload):
@@ -74,6 +71,7 @@ class IOBasePayload(Payload):
         self._start: int | None = None
         self._size_checked = False
         self._closed = False
+        self._closes_locally = False
         if (
             self._filename is not None
             and disposition is not None
@@ -128,6 +126,9 @@ class IOBasePayload(Payload):
             return None
         if not stat.S_ISREG(info.st_mode):
             return None
+        # A read-only regular file on a block device's filesystem (not NFS, FUSE, CIFS, which
+        # have anonymous device numbers) has nothing to flush: closing it does no I/O.
+        self._closes_locally = os.major(info.st_dev) != 0 and not self._value.writable()
         return max(info.st_size - start, 0)
 
     @property
@@ -223,18 +224,57 @@ class IOBasePayload(Payload):
         return await asyncio.get_running_loop().run_in_executor(None, self._read_all)
 
     async def close(self) -> None:
-        """Close the file, in the executor and without waiting for it (safe during cleanup)."""
+        """Close the file without waiting for I/O (safe during cleanup).
+
+        A read-only file on a local disk closes at once; any other file may flush or ask a
+        server on close, so it is closed off the loop and not waited for.
+        """
         if self._closed:
             return
         self._closed = True
         self._consumed = True
-        future = asyncio.get_running_loop().run_in_executor(None, self._value.close)
-        _CLOSING.add(future)
-        future.add_done_callback(_forget_close)
+        if self._closes_locally:
+            with contextlib.suppress(OSError, ValueError):
+                self._value.close()
+        else:
+            close_later(self._value)
 
 
 class BufferedReaderPayload(IOBasePayload):
     """A file opened in binary mode (``open(path, "rb")``, ``Path.open("rb")``)."""
+
+    def _in_memory_chunks(self) -> list[bytes | bytearray | memoryview] | None:
+        """A small regular file that the page cache holds whole, read on the loop without I/O.
+
+        Only a plain ``open(path, "rb")`` of at most :data:`READ_CHUNK_SIZE` bytes qualifies,
+        and only when one ``preadv(RWF_NOWAIT)`` returns all of it: that call never waits for
+        a disk. Anything else (a file not cached, a filesystem without the flag, a subclass)
+        is ``None`` and goes through :meth:`write`, read in the executor.
+        """
+        value = self._value
+        if (
+            _NOWAIT is None
+            or type(value) is not io.BufferedReader
+            or type(self).write is not IOBasePayload.write
+            or type(self)._read is not IOBasePayload._read
+            or self._consumed
+        ):
+            return None
+        size = self.size
+        start = self._start_position()
+        if size is None or start is None or size > READ_CHUNK_SIZE:
+            return None
+        if size == 0:
+            return []
+        buffer = bytearray(size)
+        try:
+            read = os.preadv(value.fileno(), [buffer], start, _NOWAIT)
+            if read != size:
+                return None
+            value.seek(start + size)  # where reading the body would have left the file
+        except (OSError, ValueError):
+            return None
+        return [buffer]
 
 
 class BytesIOPayload(IOBasePayload):
@@ -266,6 +306,16 @@ class BytesIOPayload(IOBasePayload):
         self._start = value.tell()
         self._size_checked = True
         self._size = max(value.getbuffer().nbytes - self._start, 0)
+
+    def _in_memory_chunks(self) -> list[bytes | bytearray | memoryview] | None:
+        """The bytes after the start position (unless a subclass writes something else)."""
+        if (
+            type(self)._send is not BytesIOPayload._send
+            or type(self).write is not IOBasePayload.write
+        ):
+            return None
+        self._rewind()
+        return [self._value.read(self._size)] if self._size else []
 
     async def _send(self, writer: AbstractStreamWriter, content_length: int | None) -> None:
         self._rewind()
