@@ -155,6 +155,55 @@ async def test_compressed_upload_is_decoded_by_the_server(
     assert decode(received.body) == data
 
 
+@pytest.mark.parametrize(
+    "data",
+    [gzip.compress(b"already gzipped " * 100), iter([gzip.compress(b"streamed", mtime=0)])],
+    ids=["bytes", "stream"],
+)
+async def test_a_content_encoding_of_the_callers_own_sends_the_body_as_given(
+    ok_server: Server, data: object
+) -> None:
+    expected = data if isinstance(data, bytes) else gzip.compress(b"streamed", mtime=0)
+    received = await post(ok_server, data, headers={"Content-Encoding": "gzip"})
+    assert received.headers["Content-Encoding"] == "gzip"
+    assert received.body == expected  # not compressed a second time
+    assert gzip.decompress(received.body).startswith((b"already", b"streamed"))
+
+
+async def test_an_unknown_compress_coding_is_refused_before_sending(ok_server: Server) -> None:
+    async with ClientSession() as session:
+        with pytest.raises(ValueError, match="'br'"):
+            await session.post(ok_server.url("/up"), data=b"x", compress="br")
+    assert ok_server.requests == []
+
+
+@pytest.mark.parametrize("data", [b"framed by the caller", None], ids=["bytes", "no-body"])
+async def test_a_transfer_encoding_of_the_callers_own_frames_without_content_length(
+    ok_server: Server, data: bytes | None
+) -> None:
+    received = await post(ok_server, data, headers={"Transfer-Encoding": "chunked"})
+    assert _chunked(received)
+    assert "Content-Length" not in received.headers
+    assert received.body == (data or b"")
+
+
+async def test_content_length_with_transfer_encoding_is_refused_before_sending(
+    ok_server: Server,
+) -> None:
+    headers = {"Transfer-Encoding": "chunked", "Content-Length": "3"}
+    async with ClientSession() as session:
+        with pytest.raises(ValueError, match="Transfer-Encoding"):
+            await session.post(ok_server.url("/up"), data=b"abc", headers=headers)
+    assert ok_server.requests == []
+
+
+async def test_a_header_value_that_is_not_str_is_a_type_error(ok_server: Server) -> None:
+    async with ClientSession() as session:
+        with pytest.raises(TypeError, match="must be str"):
+            await session.get(ok_server.url("/up"), headers={"X-Number": 1})  # type: ignore[dict-item]
+    assert ok_server.requests == []
+
+
 async def test_unknown_size_on_http10_is_refused_before_sending(ok_server: Server) -> None:
     async with ClientSession(version=HttpVersion10) as session:
         with pytest.raises(ValueError, match=r"HTTP/1\.0"):

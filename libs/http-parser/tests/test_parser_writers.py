@@ -66,8 +66,10 @@ def test_response_head_validation() -> None:
         serialize_response_head(200, "OK\r\nX: y", [])
     with pytest.raises(LocalProtocolError):
         serialize_response_head(200, "OK", [], version=(2, 0))
-    with pytest.raises(LocalProtocolError):
+    with pytest.raises(TypeError, match="must be str"):
         serialize_response_head(200, "OK", [("X", 1)])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="must be str"):
+        serialize_request_head("GET", "/", [(b"X", "v")])  # type: ignore[list-item]
 
 
 def test_chunked_encoder_round_trip() -> None:

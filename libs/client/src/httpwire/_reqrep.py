@@ -63,6 +63,7 @@ class ClientRequest:
     __slots__ = (
         "_connection_key",
         "body",
+        "compress",
         "headers",
         "method",
         "original_url",
@@ -88,6 +89,7 @@ class ClientRequest:
         proxy: URL | None = None,
         proxy_auth: Any = None,
         proxy_headers: CIMultiDict[str] | None = None,
+        compress: str | None = None,
     ) -> None:
         self.method = method
         self.url = url
@@ -99,6 +101,10 @@ class ClientRequest:
         self.proxy = proxy
         self.proxy_auth = proxy_auth
         self.proxy_headers = proxy_headers
+        #: The coding (``"deflate"``, ``"gzip"``) the body is compressed with while it is sent,
+        #: from ``compress=``; a Content-Encoding header of the caller's own means the body is
+        #: encoded already, so it leaves ``None``.
+        self.compress = compress
         #: The session sending the request (set for middlewares, which may make nested calls).
         self.session: ClientSession | None = None
         self._connection_key: ConnectionKey | None = None

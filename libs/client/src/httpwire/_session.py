@@ -1078,15 +1078,19 @@ class ClientSession:
         elif compress:
             if not isinstance(compress, str):
                 compress = "deflate"
+            elif compress not in ("deflate", "gzip"):
+                raise ValueError(f"compress must be True, 'deflate' or 'gzip', not {compress!r}")
             headers[_CONTENT_ENCODING] = compress
             chunked = True
         if auth is not None:
             headers[_AUTHORIZATION] = auth.encode()
+        # A Transfer-Encoding of the caller's own frames the body: no Content-Length beside it.
+        framed = chunked or "chunked" in headers.get(_TRANSFER_ENCODING, "").lower()
         if body is None:
-            if method not in _GET_METHODS and not chunked and _CONTENT_LENGTH not in headers:
+            if method not in _GET_METHODS and not framed and _CONTENT_LENGTH not in headers:
                 headers[_CONTENT_LENGTH] = "0"
         else:
-            if not chunked and _CONTENT_LENGTH not in headers:
+            if not framed and _CONTENT_LENGTH not in headers:
                 size = body.size
                 if size is not None:
                     headers[_CONTENT_LENGTH] = str(size)
@@ -1097,6 +1101,10 @@ class ClientSession:
                     headers[key] = value
         if body is not None or method not in _GET_METHODS:
             if "chunked" in headers.get(_TRANSFER_ENCODING, "").lower():
+                if _CONTENT_LENGTH in headers:
+                    raise ValueError(
+                        "Content-Length can not be set together with Transfer-Encoding: chunked"
+                    )
                 if chunked:
                     raise ValueError(
                         'chunked can not be set if "Transfer-Encoding: chunked" header is set'
@@ -1142,6 +1150,7 @@ class ClientSession:
             proxy=proxy,
             proxy_auth=proxy_auth,
             proxy_headers=proxy_headers,
+            compress=compress or None,
         )
         head = self._serialize_head(req)
         if cache_key is not None:
@@ -1256,11 +1265,12 @@ class ClientSession:
                 and limit is None
                 and not chunked
                 and not expect
-                and _CONTENT_ENCODING not in headers
+                and req.compress is None
                 else None
             )
             if body is None:
-                transport.write(head)
+                # A caller's own Transfer-Encoding: chunked still needs the empty last chunk.
+                transport.write(head + b"0\r\n\r\n" if chunked else head)
                 for trace in traces:
                     await trace.send_request_headers(req.method, req.url, headers)
                 protocol.start_read_timeout(timeout.sock_read)
@@ -1449,9 +1459,8 @@ class ClientSession:
             writer = StreamWriter(protocol)
             if chunked:
                 writer.enable_chunking()
-            encoding = req.headers.get(_CONTENT_ENCODING)
-            if encoding in ("deflate", "gzip"):
-                writer.enable_compression(encoding)
+            if req.compress is not None:
+                writer.enable_compression(req.compress)
             if traces:
                 writer.on_chunk_sent = self._chunk_tracer(req, traces)
             try:

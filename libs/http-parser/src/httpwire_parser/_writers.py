@@ -32,9 +32,7 @@ def _field_lines(headers: HeadersInput) -> str:
     lines: list[str] = []
     for name, value in items:
         if not isinstance(name, str) or not isinstance(value, str):
-            raise LocalProtocolError(
-                f"header names and values must be str, got {name!r}: {value!r}"
-            )
+            raise TypeError(f"header names and values must be str, got {name!r}: {value!r}")
         names.append(name)
         values.append(value)
         lines.append(f"{name}: {value}\r\n")
@@ -71,6 +69,8 @@ def serialize_request_head(
     The method must be a token and the target visible ASCII without spaces (percent-encode
     anything else first); names must be tokens and values free of control characters except HTAB.
     Values are encoded as UTF-8 (lone surrogates from ``surrogateescape`` become their bytes).
+    A name or value that is not ``str`` is a ``TypeError``; anything else malformed is a
+    :class:`LocalProtocolError`.
     """
     if STR_TOKEN_RE.fullmatch(method) is None:
         raise LocalProtocolError(f"invalid method {method!r}")
