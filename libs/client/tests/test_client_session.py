@@ -388,8 +388,10 @@ async def test_invalid_and_non_http_urls() -> None:
             await session.get("ftp://example.com/")
         with pytest.raises(httpwire.InvalidUrlClientError):
             await session.get("http:///nohost")
+        with pytest.raises(httpwire.InvalidUrlClientError):
+            await session.get("/relative")  # no base_url: no host, as aiohttp 3.14 reports it
         with pytest.raises(httpwire.NonHttpUrlClientError):
-            await session.get("/relative")  # no base_url: no scheme, as aiohttp reports it
+            await session.get("ftp:relative")
 
 
 async def test_connection_refused_is_a_connector_error() -> None:

@@ -63,9 +63,10 @@ async def test_force_close_and_repr(unix_server: CountingServer) -> None:
 
 
 def test_allowed_schemes_match_aiohttp() -> None:
-    assert hc.BaseConnector.allowed_protocol_schema_set == {"http", "https", "ws", "wss"}
-    assert hc.TCPConnector.allowed_protocol_schema_set == {"http", "https", "ws", "wss", "tcp"}
-    assert hc.UnixConnector.allowed_protocol_schema_set == {"http", "https", "ws", "wss", "unix"}
+    web = {"", "http", "https", "ws", "wss"}  # "" as in aiohttp: a URL without a scheme
+    assert hc.BaseConnector.allowed_protocol_schema_set == web
+    assert hc.TCPConnector.allowed_protocol_schema_set == web | {"tcp"}
+    assert hc.UnixConnector.allowed_protocol_schema_set == web | {"unix"}
 
 
 async def test_path_like_and_bad_paths(tmp_path: Path) -> None:

@@ -110,7 +110,9 @@ class BaseConnector:
     cleanup_closed_period: float = 2.0
 
     #: URL schemes a client may send through this connector (aiohttp's attribute of that name).
-    allowed_protocol_schema_set: frozenset[str] = frozenset({"http", "https", "ws", "wss"})
+    #: The URL schemes a connector serves; ``""`` (a URL without one) is in it as in aiohttp, so
+    #: that a client reports a relative URL as an invalid URL rather than an unsupported scheme.
+    allowed_protocol_schema_set: frozenset[str] = frozenset({"", "http", "https", "ws", "wss"})
 
     def __init__(
         self,
