@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 __all__: list[str] = []
 
 #: How many bytes a part's decoder hands out at a time (aiohttp's ``DEFAULT_CHUNK_SIZE``).
-DEFAULT_CHUNK_SIZE = 2**16
+DEFAULT_CHUNK_SIZE = 2**18
 #: The longest boundary RFC 2046 §5.1.1 allows.
 MAX_BOUNDARY_LENGTH = 70
 

@@ -423,21 +423,25 @@ class StreamReader:
             n -= len(block)
         return b"".join(blocks)
 
-    async def readline(self) -> bytes:
-        """The next line, with its ``\\n``; the rest at the end of the body."""
-        return await self.readuntil()
+    async def readline(self, *, max_line_length: int | None = None) -> bytes:
+        """The next line, with its ``\\n``; the rest at the end of the body.
 
-    async def readuntil(self, separator: bytes = b"\n") -> bytes:
+        ``max_line_length`` (aiohttp 3.14) bounds the line; by default the high-water mark.
+        """
+        return await self.readuntil(max_size=max_line_length)
+
+    async def readuntil(self, separator: bytes = b"\n", *, max_size: int | None = None) -> bytes:
         """Read up to and including ``separator`` (or to the end of the body).
 
-        A line longer than the high-water mark raises :class:`ValueError` ("Chunk too big"), as
-        in aiohttp: a reader never buffers more than that for one line.
+        A line longer than ``max_size`` (by default the high-water mark) raises
+        :class:`ValueError` ("Chunk too big"): a reader never buffers more than that for one line.
         """
         seplen = len(separator)
         if seplen == 0:
             raise ValueError("Separator should be at least one-byte string")
         if self._exception is not None:
             raise self._exception
+        limit = max_size or self._high_water
         chunks: list[bytes] = []
         chunk_size = 0
         while True:
@@ -457,7 +461,7 @@ class StreamReader:
                 data = self._read_nowait_chunk(end)
                 chunks.append(data)
                 chunk_size += len(data)
-                if chunk_size > self._high_water:
+                if chunk_size > limit:
                     raise ValueError("Chunk too big")
                 if end != -1:
                     return b"".join(chunks)
@@ -544,7 +548,7 @@ class EmptyStreamReader(StreamReader):
             return b""
         raise asyncio.IncompleteReadError(b"", n)
 
-    async def readuntil(self, separator: bytes = b"\n") -> bytes:
+    async def readuntil(self, separator: bytes = b"\n", *, max_size: int | None = None) -> bytes:
         """Always ``b""``."""
         return b""
 
