@@ -183,6 +183,25 @@ async def test_skip_auto_headers(echo_server: Server) -> None:
     assert "Content-Type" not in headers
 
 
+async def test_host_cannot_be_skipped_and_a_callers_cookie_header_keeps_its_place(
+    echo_server: Server,
+) -> None:
+    async with (
+        ClientSession() as session,
+        session.get(
+            echo_server.url("/echo"),
+            skip_auto_headers=["Host", "Accept"],
+            headers={"X-First": "1", "Cookie": "a=1; b=2", "X-Last": "2"},
+        ) as resp,
+    ):
+        pairs = (await resp.json())["headers"]
+    names = [name.lower() for name, _ in pairs]
+    assert names[0] == "host"  # RFC 9112 §3.2: every HTTP/1.1 request carries Host
+    assert "accept" not in names
+    assert names.index("x-first") < names.index("cookie") < names.index("x-last")
+    assert dict(pairs)["Cookie"] == "a=1; b=2"
+
+
 async def test_header_injection_refused_before_connecting(echo_server: Server) -> None:
     async with ClientSession() as session:
         with pytest.raises(ValueError, match="control character"):

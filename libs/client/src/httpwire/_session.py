@@ -1050,9 +1050,10 @@ class ClientSession:
                         server_hostname=server_hostname,
                     )
                     return req, head
+        # Host is not skippable: RFC 9112 §3.2 requires it in every HTTP/1.1 request (aiohttp
+        # 3.14 also sends it whatever skip_auto_headers says).
         headers: CIMultiDict[str] = CIMultiDict()
-        if _HOST not in skip:
-            headers[_HOST] = url.host_port_subcomponent or ""
+        headers[_HOST] = url.host_port_subcomponent or ""
         for key, value in base_headers.items():
             if key == _HOST:
                 headers[key] = value
@@ -1066,7 +1067,7 @@ class ClientSession:
             headers["User-Agent"] = SERVER_SOFTWARE
         existing = headers.get(_COOKIE)
         cookie = self._cookie_header(url, cookies, existing, jar_cookie)
-        if cookie:
+        if cookie and cookie != existing:
             if existing is not None:
                 del headers[_COOKIE]
             headers[_COOKIE] = cookie
