@@ -135,6 +135,25 @@ def test_cr_lf_in_a_part_header_is_a_value_error_and_adds_nothing() -> None:
     assert len(mp) == 0
 
 
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ({"X-Ok": "fine", "X-Bad": "a\x00b"}, "part header 'X-Bad'"),
+        ({"X-Bad\nName": "v"}, "part header name"),
+        ({"X-Tab": "a\tb", "X-Del": "\x7f"}, "part header 'X-Del'"),
+    ],
+)
+def test_the_part_header_that_breaks_the_block_is_named(
+    headers: dict[str, str], message: str
+) -> None:
+    mp = MultipartWriter()
+    with pytest.raises(ValueError, match=message):
+        mp.append("x", headers)
+    assert len(mp) == 0
+    part = mp.append("x", {"X-Tab": "a\tb"})  # HTAB is allowed in a value
+    assert b"X-Tab: a\tb\r\n" in part._binary_headers
+
+
 async def test_part_headers_changed_after_append_are_what_is_written() -> None:
     with MultipartWriter("mixed", boundary="xyz") as mp:
         part = mp.append("hello")

@@ -31,6 +31,11 @@ def is_token(text: str) -> bool:
     return bool(text) and TOKEN_CHARS.issuperset(text)
 
 
+def has_control(text: str) -> bool:
+    """Whether ``text`` holds CR, LF or another control character (HTAB is allowed)."""
+    return _FORBIDDEN.search(text) is not None
+
+
 def check_header_text(text: str, what: str = "header") -> str:
     """``text`` unchanged; :class:`ValueError` if it holds CR, LF or another control character.
 

@@ -19,7 +19,7 @@ from typing import Any
 from multidict import CIMultiDict
 
 from ._disposition import content_disposition_header
-from ._mime import check_header_text, guess_content_type
+from ._mime import check_header_text, guess_content_type, has_control
 from .abc import AbstractStreamWriter
 
 __all__: list[str] = []
@@ -191,13 +191,17 @@ class Payload(ABC):
         made = self._header_block
         if made is not None and made[0] == items:
             return made[1]
-        lines = [
-            f"{check_header_text(k, 'part header name')}: "
-            f"{check_header_text(v, f'part header {k!r}')}\r\n"
-            for k, v in items
-        ]
-        lines.append("\r\n")
-        block = "".join(lines).encode("utf-8")
+        # One scan of every name and value; only a failing block is checked header by header,
+        # to name the culprit.
+        try:
+            flat: str | None = "".join([name + value for name, value in items])
+        except TypeError:
+            flat = None
+        if flat is None or has_control(flat):
+            for name, value in items:
+                check_header_text(name, "part header name")
+                check_header_text(value, f"part header {name!r}")
+        block = ("".join([f"{name}: {value}\r\n" for name, value in items]) + "\r\n").encode()
         self._header_block = (items, block)
         return block
 
