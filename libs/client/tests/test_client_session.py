@@ -219,6 +219,23 @@ async def test_keep_alive_reuses_the_connection(echo_server: Server) -> None:
     assert echo_server.connections == 1
 
 
+@pytest.mark.parametrize("value", ["close", "Keep-Alive, Close"])
+async def test_a_request_that_says_connection_close_is_the_last_on_its_connection(
+    echo_server: Server, value: str
+) -> None:
+    async with ClientSession() as session:
+        for _ in range(2):
+            async with session.get(echo_server.url("/echo"), headers={"Connection": value}) as r:
+                await r.read()
+        async with session.get(echo_server.url("/echo")) as resp:
+            await resp.read()
+        async with session.get(echo_server.url("/echo")) as resp:
+            await resp.read()
+    # RFC 9112 §9.6: nothing more is sent after a request that said close, though the server
+    # kept the connection open; the last two plain requests share one.
+    assert echo_server.connections == 3
+
+
 async def test_unread_body_is_not_pooled(server: Server) -> None:
     server.answer("/big", reply(200, b"x" * 200_000))
     async with ClientSession() as session:

@@ -1240,6 +1240,12 @@ class ClientSession:
                 conn.close()
                 raise
         expect = headers.get("Expect", "").lower() == "100-continue"
+        connection_option = headers.get("Connection")
+        if connection_option is not None and "close" in [
+            token.strip() for token in connection_option.lower().split(",")
+        ]:
+            # RFC 9112 §9.6: no further request goes on a connection after one that said close.
+            protocol.force_close()
         try:
             waiter = protocol.expect_response(
                 req.method,
