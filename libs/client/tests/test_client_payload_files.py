@@ -167,3 +167,15 @@ def test_a_bytes_io_is_one_buffer_from_its_start_position() -> None:
             raise AssertionError
 
     assert Upper(io.BytesIO(b"x"))._in_memory_chunks() is None
+
+
+async def test_without_device_numbers_every_file_is_closed_off_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(payload_files, "_HAS_DEVICE_NUMBERS", False)  # as on Windows
+    fh = _file(tmp_path, b"data").open("rb")
+    payload = get_payload(fh)
+    assert payload.size == 4
+    assert not payload._closes_locally  # type: ignore[attr-defined]
+    await payload.close()
+    await _closed_soon(fh)

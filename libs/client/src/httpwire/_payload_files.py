@@ -35,6 +35,9 @@ READ_CHUNK_SIZE: Final = 2**20
 #: ``preadv`` with ``RWF_NOWAIT`` (Linux 4.14+) reads only what the page cache already holds and
 #: fails instead of waiting for a disk, so it is safe on the event loop.
 _NOWAIT: Final = getattr(os, "RWF_NOWAIT", None) if hasattr(os, "preadv") else None
+#: Whether ``st_dev`` splits into major and minor numbers (POSIX); elsewhere every file is
+#: closed off the loop.
+_HAS_DEVICE_NUMBERS: Final = hasattr(os, "major")
 
 
 class IOBasePayload(Payload):
@@ -128,7 +131,9 @@ class IOBasePayload(Payload):
             return None
         # A read-only regular file on a block device's filesystem (not NFS, FUSE, CIFS, which
         # have anonymous device numbers) has nothing to flush: closing it does no I/O.
-        self._closes_locally = os.major(info.st_dev) != 0 and not self._value.writable()
+        self._closes_locally = (
+            _HAS_DEVICE_NUMBERS and os.major(info.st_dev) != 0 and not self._value.writable()
+        )
         return max(info.st_size - start, 0)
 
     @property
