@@ -70,7 +70,7 @@ def test_files_that_need_io_or_are_not_plain_readers_have_no_in_memory_chunks(
         assert get_payload(fh)._in_memory_chunks() is None
 
     class Reader(io.BufferedReader):
-        pass
+        """A subclass, free to override ``read``: it is read through its own methods."""
 
     with small.open("rb") as fh:
         sub = Reader(fh.raw)  # type: ignore[arg-type]
