@@ -3,9 +3,11 @@
 A file is never read whole: it goes out in pieces of at most :data:`READ_CHUNK_SIZE` bytes,
 each read in the loop's default executor so a slow disk never stalls the event loop, and the
 next piece is read while the current one is being written, so at most two pieces are in memory.
-The size of a regular file is ``fstat`` size minus the position the body starts at (other files
-have no known size and go out chunked), and a body that is sent again (a 307 redirect) starts
-from that same position.
+A binary file of one piece that the page cache holds whole is the exception: it is read on the
+loop by a ``preadv`` that never waits for a disk, and goes out with the request head. The size
+of a regular file is ``fstat`` size minus the position the body starts at (other files have no
+known size and go out chunked), and a body that is sent again (a 307 redirect) starts from that
+same position.
 """
 
 from __future__ import annotations
