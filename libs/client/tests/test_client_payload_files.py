@@ -145,7 +145,7 @@ async def test_a_writable_file_is_closed_off_the_loop(tmp_path: Path) -> None:
     await payload.close()  # a second close does nothing
 
 
-async def test_a_file_never_measured_is_closed_off_the_loop(tmp_path: Path) -> None:
+async def test_a_file_never_measured_is_closed_too(tmp_path: Path) -> None:
     fh = _file(tmp_path, b"data").open("rb")
     payload = get_payload(fh)
     await payload.close()
@@ -176,6 +176,6 @@ async def test_without_device_numbers_every_file_is_closed_off_the_loop(
     fh = _file(tmp_path, b"data").open("rb")
     payload = get_payload(fh)
     assert payload.size == 4
-    assert not payload._closes_locally  # type: ignore[attr-defined]
+    assert not payload._closes_locally()  # type: ignore[attr-defined]
     await payload.close()
     await _closed_soon(fh)

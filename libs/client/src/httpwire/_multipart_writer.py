@@ -31,7 +31,7 @@ _TCHARS = re.compile(rb"\A[!#$%&'*+\-.^_`|~\w]+\Z")
 _NOT_QDTEXT = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 _CONTENT_CODINGS = frozenset({"deflate", "gzip", "identity"})
 _TRANSFER_ENCODINGS = frozenset({"base64", "quoted-printable", "binary"})
-#: Headers a form-data part may not carry (RFC 7578 §4.7, §4.8).
+#: Headers a form-data part may not carry (RFC 7578 §4.7, §4.8), in the order errors name them.
 _FORM_DATA_FORBIDDEN = ("Content-Encoding", "Content-Length", "Content-Transfer-Encoding")
 #: In-memory parts up to this size are sent in the same write as the headers around them.
 _GATHER_LIMIT = 1 << 16
@@ -219,12 +219,8 @@ class MultipartWriter(Payload):
         transfer: str | None = None
         if self._is_form_data:
             headers = payload.headers
-            if (
-                "Content-Encoding" in headers
-                or "Content-Length" in headers
-                or "Content-Transfer-Encoding" in headers
-            ):
-                clash = sorted(name for name in _FORM_DATA_FORBIDDEN if name in headers)
+            clash = [name for name in _FORM_DATA_FORBIDDEN if name in headers]
+            if clash:
                 raise ValueError(f"a form-data part may not carry {', '.join(clash)} (RFC 7578)")
             if "Content-Disposition" not in payload.headers:
                 payload.set_content_disposition("form-data", name=f"section-{len(self._parts)}")

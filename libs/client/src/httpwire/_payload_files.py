@@ -76,7 +76,6 @@ class IOBasePayload(Payload):
         self._start: int | None = None
         self._size_checked = False
         self._closed = False
-        self._closes_locally = False
         if (
             self._filename is not None
             and disposition is not None
@@ -131,12 +130,24 @@ class IOBasePayload(Payload):
             return None
         if not stat.S_ISREG(info.st_mode):
             return None
-        # A read-only regular file on a block device's filesystem (not NFS, FUSE, CIFS, which
-        # have anonymous device numbers) has nothing to flush: closing it does no I/O.
-        self._closes_locally = (
-            _HAS_DEVICE_NUMBERS and os.major(info.st_dev) != 0 and not self._value.writable()
-        )
         return max(info.st_size - start, 0)
+
+    def _closes_locally(self) -> bool:
+        """Whether closing the file does no I/O, so it may close on the loop.
+
+        True for a read-only regular file on a block device's filesystem: it has nothing to
+        flush. NFS, FUSE and CIFS have anonymous device numbers (major 0) and may answer a
+        close over the network, so their files, like writable ones, close off the loop.
+        """
+        if not _HAS_DEVICE_NUMBERS:
+            return False
+        try:
+            if self._value.writable():
+                return False
+            info = os.fstat(self._value.fileno())
+        except (OSError, ValueError, AttributeError):
+            return False
+        return stat.S_ISREG(info.st_mode) and os.major(info.st_dev) != 0
 
     @property
     def reusable(self) -> bool:
@@ -240,7 +251,7 @@ class IOBasePayload(Payload):
             return
         self._closed = True
         self._consumed = True
-        if self._closes_locally:
+        if self._closes_locally():
             with contextlib.suppress(OSError, ValueError):
                 self._value.close()
         else:

@@ -1086,7 +1086,8 @@ class ClientSession:
         if auth is not None:
             headers[_AUTHORIZATION] = auth.encode()
         # A Transfer-Encoding of the caller's own frames the body: no Content-Length beside it.
-        framed = chunked or "chunked" in headers.get(_TRANSFER_ENCODING, "").lower()
+        caller_chunked = "chunked" in headers.get(_TRANSFER_ENCODING, "").lower()
+        framed = chunked or caller_chunked
         if body is None:
             if method not in _GET_METHODS and not framed and _CONTENT_LENGTH not in headers:
                 headers[_CONTENT_LENGTH] = "0"
@@ -1101,7 +1102,7 @@ class ClientSession:
                 if key not in headers and key not in skip:
                     headers[key] = value
         if body is not None or method not in _GET_METHODS:
-            if "chunked" in headers.get(_TRANSFER_ENCODING, "").lower():
+            if caller_chunked:
                 if _CONTENT_LENGTH in headers:
                     raise ValueError(
                         "Content-Length can not be set together with Transfer-Encoding: chunked"
