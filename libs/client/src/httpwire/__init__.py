@@ -7,6 +7,7 @@ cookie jars, WebSocket models, connection errors) are re-exported as the very sa
 from __future__ import annotations
 
 from . import abc as abc  # aiohttp documents the module path httpwire.abc
+from . import hdrs as hdrs  # aiohttp.hdrs: header and method name constants
 from ._auth import BasicAuth, encode_basic_auth
 from ._components import (
     AsyncResolver,
@@ -214,6 +215,7 @@ __all__ = [
     "content_disposition_filename",
     "encode_basic_auth",
     "get_payload",
+    "hdrs",
     "parse_content_disposition",
     "payload_type",
     "request",
