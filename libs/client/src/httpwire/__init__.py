@@ -29,6 +29,7 @@ from ._middlewares import ClientHandlerType, ClientMiddlewareType
 from ._reqrep import ClientRequest, ClientResponse, RequestInfo
 from ._session import ClientSession, request
 from ._timeout import ClientTimeout
+from ._upload_tracker import UploadTracker
 from ._version import __version__
 from ._ws_client import ClientWebSocketResponse, ClientWSTimeout, WSMessageTypeError
 from .exceptions import (
@@ -60,6 +61,7 @@ from .exceptions import (
     SocketTimeoutError,
     TooManyRedirects,
     UnixClientConnectorError,
+    UploadAbortedError,
     WebSocketError,
     WSServerHandshakeError,
 )
@@ -205,6 +207,8 @@ __all__ = [
     "TraceResponseChunkReceivedParams",
     "UnixClientConnectorError",
     "UnixConnector",
+    "UploadAbortedError",
+    "UploadTracker",
     "WSCloseCode",
     "WSMessage",
     "WSMessageTypeError",

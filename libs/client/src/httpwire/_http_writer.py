@@ -36,10 +36,20 @@ class StreamWriter(AbstractStreamWriter):
 
     ``length`` is the declared Content-Length (``None`` when the body goes out chunked).
     ``output_size`` counts the bytes put on the wire for the body, framing included.
-    ``on_chunk_sent``, when set (tracing), is awaited with each piece of the body as given.
+    ``on_chunk_sent``, when set (tracing), is awaited with each piece of the body as given;
+    ``on_body_write``, when set (an upload tracker), is called with the size of each piece and
+    the number of bytes it became on the wire.
     """
 
-    __slots__ = ("_chunked", "_compress", "_protocol", "length", "on_chunk_sent", "output_size")
+    __slots__ = (
+        "_chunked",
+        "_compress",
+        "_protocol",
+        "length",
+        "on_body_write",
+        "on_chunk_sent",
+        "output_size",
+    )
 
     def __init__(self, protocol: WritableProtocol, length: int | None = None) -> None:
         self._protocol = protocol
@@ -48,6 +58,7 @@ class StreamWriter(AbstractStreamWriter):
         self.length = length
         self.output_size = 0
         self.on_chunk_sent: Callable[[bytes], Awaitable[None]] | None = None
+        self.on_body_write: Callable[[int, int], None] | None = None
 
     @property
     def buffer_size(self) -> int:  # type: ignore[override]
@@ -74,13 +85,17 @@ class StreamWriter(AbstractStreamWriter):
         """Send ``chunk`` and wait while the transport's buffer is over its high-water mark."""
         if self.on_chunk_sent is not None and chunk:
             await self.on_chunk_sent(bytes(chunk))
+        size = len(chunk)
         if self._compress is not None:
             chunk = self._compress.compress(bytes(chunk))
+        if chunk:
+            if self._chunked is not None:
+                chunk = self._chunked.encode(bytes(chunk))
+            self._send(chunk)
+        if self.on_body_write is not None:
+            self.on_body_write(size, len(chunk))
         if not chunk:
             return
-        if self._chunked is not None:
-            chunk = self._chunked.encode(bytes(chunk))
-        self._send(chunk)
         if self._protocol.writing_paused:
             await self._protocol.drain()
 
@@ -95,6 +110,8 @@ class StreamWriter(AbstractStreamWriter):
             data = self._chunked.encode(data) + self._chunked.finish()
         if data:
             self._send(data)
+        if self.on_body_write is not None:
+            self.on_body_write(len(chunk), len(data))
         await self.drain()
 
     async def drain(self) -> None:

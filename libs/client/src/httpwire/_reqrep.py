@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from httpwire_parser import Response
 
     from ._session import ClientSession
+    from ._upload_tracker import UploadTracker
 
 __all__ = ["ClientRequest", "ClientResponse", "RequestInfo"]
 
@@ -62,6 +63,7 @@ class ClientRequest:
 
     __slots__ = (
         "_connection_key",
+        "_upload_tracker",
         "body",
         "compress",
         "headers",
@@ -108,6 +110,7 @@ class ClientRequest:
         #: The session sending the request (set for middlewares, which may make nested calls).
         self.session: ClientSession | None = None
         self._connection_key: ConnectionKey | None = None
+        self._upload_tracker: UploadTracker | None = None
 
     def reset_connection_key(self) -> None:
         """Forget the pool key, after something (a middleware) changed the URL or proxy."""

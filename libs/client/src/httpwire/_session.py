@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import json as jsonlib
 import sys
 import traceback
@@ -53,6 +54,7 @@ from ._timeout import (
     TimerContext,
     ceil_deadline,
 )
+from ._upload_tracker import UploadTracker
 from ._version import __version__
 from ._ws_client import (
     DEFAULT_WS_CLIENT_TIMEOUT,
@@ -679,10 +681,13 @@ class ClientSession:
         max_field_size: int | None = None,
         max_headers: int | None = None,
         middlewares: Sequence[ClientMiddlewareType] | None = None,
+        upload_tracker: UploadTracker | None = None,
         _auth_warned: bool = False,
     ) -> ClientResponse:
         if self.closed:
             raise RuntimeError("Session is closed")
+        if upload_tracker is not None:
+            upload_tracker._bind()
         method = method.upper()
         if (auth is not None or proxy_auth is not None) and not _auth_warned:
             warn_auth_deprecated(auth, proxy_auth, stacklevel=3)
@@ -833,6 +838,8 @@ class ClientSession:
                         connector.force_close,
                         plain and not history,
                     )
+                    if upload_tracker is not None:
+                        req._upload_tracker = upload_tracker
                     send_args = (
                         traces,
                         real_timeout,
@@ -915,10 +922,14 @@ class ClientSession:
             resp._history = tuple(history)
             for trace in traces:
                 await trace.send_request_end(method, url.update_query(params), headers_, resp)
+            if upload_tracker is not None:
+                upload_tracker._finalize()
             return resp
         except BaseException as exc:
             if timer is not None:
                 timer.cancel()
+            if upload_tracker is not None:
+                upload_tracker._finalize()
             if resp is not None:
                 resp.close()
             if body is not None:
@@ -1226,6 +1237,8 @@ class ClientSession:
         body = req.body
         headers = req.headers
         limit = None if body is None else _declared_limit(headers, body)
+        tracker = req._upload_tracker
+        attempt = 0 if tracker is None else tracker._attempt_started()
         try:
             conn = await connector.connect(req, traces, timeout)
         except TimeoutError as exc:
@@ -1279,6 +1292,8 @@ class ClientSession:
             if body is None:
                 # A caller's own Transfer-Encoding: chunked still needs the empty last chunk.
                 transport.write(head + b"0\r\n\r\n" if chunked else head)
+                if tracker is not None:
+                    tracker._attempt_finished(attempt)
                 for trace in traces:
                     await trace.send_request_headers(req.method, req.url, headers)
                 protocol.start_read_timeout(timeout.sock_read)
@@ -1294,22 +1309,32 @@ class ClientSession:
                         pending = b""
                 if pending:
                     transport.write(pending)
+                if tracker is not None:
+                    tracker._attempt_writing(attempt, transport, len(head))
+                    size = sum(map(len, chunks))
+                    tracker._add(attempt, size, size)
                 for trace in traces:
                     await trace.send_request_headers(req.method, req.url, headers)
                     if body is not None and body.size:
                         await trace.send_request_chunk_sent(req.method, req.url, b"".join(chunks))
                 # Only a transport that paused needs a task, to wait for it to drain.
                 if protocol.writing_paused:
-                    task = self._loop.create_task(self._drain_body(conn, protocol, timeout))
+                    task = self._loop.create_task(
+                        self._drain_body(conn, protocol, timeout, tracker, attempt)
+                    )
                 else:
+                    if tracker is not None:
+                        tracker._attempt_finished(attempt)
                     protocol.start_read_timeout(timeout.sock_read)
             else:
                 transport.write(head)
+                if tracker is not None:
+                    tracker._attempt_writing(attempt, transport, len(head))
                 for trace in traces:
                     await trace.send_request_headers(req.method, req.url, headers)
                 task = self._loop.create_task(
                     self._write_body(
-                        req, conn, protocol, body, limit, chunked, expect, timeout, traces
+                        req, conn, protocol, body, limit, chunked, expect, timeout, traces, attempt
                     )
                 )
             try:
@@ -1449,12 +1474,15 @@ class ClientSession:
         expect: bool,
         timeout: ClientTimeout,
         traces: list[Trace],
+        attempt: int,
     ) -> None:
         """Write the request body with backpressure (after ``100 Continue`` when asked).
 
         ``limit`` is a Content-Length the caller declared that is not the body's own size:
         no more than that goes on the wire, and a body that ends short of it fails.
+        ``attempt`` is this send's number for the request's upload tracker, if it has one.
         """
+        tracker = req._upload_tracker
         try:
             if expect:
                 waiter = protocol.continue_waiter
@@ -1463,6 +1491,8 @@ class ClientSession:
                     # A final status came instead of 100: the body is not sent, and the
                     # connection's state is unknown to the server, so it is not reused.
                     protocol.force_close()
+                    if tracker is not None:
+                        tracker._attempt_failed(attempt, None)
                     return
             writer = StreamWriter(protocol)
             if chunked:
@@ -1471,6 +1501,8 @@ class ClientSession:
                 writer.enable_compression(req.compress)
             if traces:
                 writer.on_chunk_sent = self._chunk_tracer(req, traces)
+            if tracker is not None:
+                writer.on_body_write = functools.partial(tracker._add, attempt)
             try:
                 if body is not None:
                     if limit is None:
@@ -1488,36 +1520,53 @@ class ClientSession:
                     exc.errno, f"Can not write request body for {req.url!s}"
                 )
                 error.__cause__ = exc
-                protocol.abort_exchange(error)
-                return
             except ClientConnectionError as exc:
-                protocol.abort_exchange(exc)
-                return
+                error = exc
             except Exception as exc:
                 error = ClientConnectionError(
                     f"Failed to send bytes into the underlying connection {conn!s}: {exc!r}"
                 )
                 error.__cause__ = exc
-                protocol.abort_exchange(error)
+            else:
+                if tracker is not None:
+                    tracker._attempt_finished(attempt)
+                protocol.start_read_timeout(timeout.sock_read)
                 return
-            protocol.start_read_timeout(timeout.sock_read)
-        except asyncio.CancelledError:
-            conn.close()
+            if tracker is not None:
+                tracker._attempt_failed(attempt, error)
+            protocol.abort_exchange(error)
+        except BaseException as exc:
+            if tracker is not None:
+                tracker._attempt_failed(
+                    attempt, None if isinstance(exc, asyncio.CancelledError) else exc
+                )
+            if isinstance(exc, asyncio.CancelledError):
+                conn.close()
             raise
 
     @staticmethod
     async def _drain_body(
-        conn: Connection, protocol: ResponseHandler, timeout: ClientTimeout
+        conn: Connection,
+        protocol: ResponseHandler,
+        timeout: ClientTimeout,
+        tracker: UploadTracker | None,
+        attempt: int,
     ) -> None:
         """Wait until the transport has sent a body written whole; then the read clock starts."""
         try:
             await protocol.drain()
         except ClientConnectionError as exc:
+            if tracker is not None:
+                tracker._attempt_failed(attempt, exc)
             protocol.abort_exchange(exc)
             return
         except asyncio.CancelledError:
+            if tracker is not None:
+                tracker._attempt_failed(attempt, None)
             conn.close()
             raise
+        if tracker is not None:
+            tracker._attempt_finished(attempt)
         protocol.start_read_timeout(timeout.sock_read)
 
     @staticmethod

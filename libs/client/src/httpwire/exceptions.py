@@ -96,6 +96,7 @@ __all__ = [
     "SocketTimeoutError",
     "TooManyRedirects",
     "UnixClientConnectorError",
+    "UploadAbortedError",
     "WSServerHandshakeError",
     "WebSocketError",
 ]
@@ -204,6 +205,11 @@ class SocketTimeoutError(ServerTimeoutError):
 
 class ClientPayloadError(ClientError):
     """The response body could not be read whole: truncated, badly framed or badly encoded."""
+
+
+class UploadAbortedError(ClientError):
+    """The request body was not sent whole: the attempt that was to send it never started or
+    was cut short (a refused ``100-continue``, a cancelled or failed connection)."""
 
 
 class InvalidURL(ClientError, ValueError):
