@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -164,3 +166,116 @@ async def test_json_serialize_bytes_is_preferred_for_json(server: Server) -> Non
     async with ClientSession(json_serialize_bytes=not_bytes) as session:
         with pytest.raises(TypeError, match="must return bytes"):
             await session.post(server.url("/j"), json=1)
+
+
+# --- ClientRequest.update_body: a middleware replacing the body -----------------------------
+
+
+def _body_replacer(new: object) -> httpwire.ClientMiddlewareType:
+    async def middleware(request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
+        await request.update_body(new() if callable(new) else new)
+        return await handler(request)
+
+    return middleware
+
+
+async def _send_replaced(
+    server: Server, new: object, method: str = "POST", **kwargs: object
+) -> Received:
+    server.answer("/b", reply(200, b"ok"))
+    async with ClientSession(middlewares=(_body_replacer(new),)) as session:
+        async with session.request(method, server.url("/b"), **kwargs) as resp:  # type: ignore[arg-type]
+            assert resp.status == 200
+    return server.requests[-1]
+
+
+async def test_update_body_sends_the_new_body_with_its_length(server: Server) -> None:
+    got = await _send_replaced(server, b"new body", data=b"old")
+    assert got.body == b"new body"
+    assert got.headers["Content-Length"] == "8"
+    assert got.headers.getall("Content-Type") == ["application/octet-stream"]
+
+
+async def test_update_body_to_none_sends_an_empty_body(server: Server) -> None:
+    got = await _send_replaced(server, None, data=b"old")
+    assert (got.body, got.headers["Content-Length"]) == (b"", "0")
+    got = await _send_replaced(server, None, method="GET")
+    assert "Content-Length" not in got.headers
+
+
+async def test_update_body_with_a_stream_switches_to_chunked(server: Server) -> None:
+    async def gen() -> AsyncIterator[bytes]:
+        yield b"str"
+        yield b"eam"
+
+    got = await _send_replaced(server, gen, data=b"sized")
+    assert got.body == b"stream"
+    assert got.headers["Transfer-Encoding"] == "chunked"
+    assert "Content-Length" not in got.headers
+
+
+async def test_a_request_chunked_for_a_stream_stays_chunked_for_a_sized_body(
+    server: Server,
+) -> None:
+    # As in aiohttp: the request was made chunked, and update_body() keeps that framing.
+    async def gen() -> AsyncIterator[bytes]:
+        yield b"never sent"
+
+    got = await _send_replaced(server, b"sized", data=gen())
+    assert got.body == b"sized"
+    assert got.headers["Transfer-Encoding"] == "chunked"
+    assert "Content-Length" not in got.headers
+
+
+async def test_update_body_keeps_chunked_true(server: Server) -> None:
+    got = await _send_replaced(server, b"zz", data=b"old", chunked=True)
+    assert got.body == b"zz"
+    assert got.headers["Transfer-Encoding"] == "chunked"
+    assert "Content-Length" not in got.headers
+
+
+async def test_a_form_given_to_a_bodiless_post_brings_its_content_type(server: Server) -> None:
+    got = await _send_replaced(server, {"a": "1", "b": "2"})
+    assert got.body == b"a=1&b=2"
+    assert got.headers.getall("Content-Type") == ["application/x-www-form-urlencoded"]
+
+
+async def test_a_content_type_of_the_callers_own_is_kept(server: Server) -> None:
+    got = await _send_replaced(server, "text", data=b"old", headers={"Content-Type": "text/x"})
+    assert got.headers.getall("Content-Type") == ["text/x"]
+
+
+async def test_update_body_closes_the_old_body(server: Server, tmp_path: Path) -> None:
+    path = tmp_path / "old.bin"
+    path.write_bytes(b"old file")
+    with path.open("rb") as fh:
+        got = await _send_replaced(server, b"new", data=fh)
+        assert fh.closed
+    assert got.body == b"new"
+
+
+async def test_update_body_refuses_an_unsupported_type(server: Server) -> None:
+    async with ClientSession(middlewares=(_body_replacer(object()),)) as session:
+        with pytest.raises(TypeError, match="object"):
+            await session.post(server.url("/b"), data=b"old")
+    assert server.connections == 0
+
+
+async def test_body_reads_as_empty_bytes_without_a_body(server: Server) -> None:
+    seen: list[object] = []
+
+    async def look(request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
+        seen.append(request.body)
+        return await handler(request)
+
+    server.answer("/b", reply(200, b"ok"))
+    async with ClientSession(middlewares=(look,)) as session:
+        await (await session.get(server.url("/b"))).read()
+        await (await session.post(server.url("/b"), data=b"x")).read()
+    assert seen[0] == b""
+    assert isinstance(seen[1], httpwire.BytesPayload)
+    assert (
+        {"GET", "HEAD", "OPTIONS", "TRACE"},
+        {"PATCH", "POST", "PUT"},
+    ) == (ClientRequest.GET_METHODS, ClientRequest.POST_METHODS)
+    assert {"DELETE"} < ClientRequest.ALL_METHODS

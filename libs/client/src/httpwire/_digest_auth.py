@@ -221,8 +221,8 @@ class DigestAuthMiddleware:
         nc = f"{self._nonce_count:08x}"
         cnonce = os.urandom(8).hex()
         entity = b""
-        if qop == "auth-int" and request.body is not None:
-            entity = await request.body.as_bytes()
+        if qop == "auth-int" and request._body is not None:
+            entity = await request._body.as_bytes()
         answer = digest_response(
             algorithm,
             self._login,

@@ -12,9 +12,9 @@ import ssl as ssllib
 from collections.abc import Callable, Sequence
 from http.cookies import CookieError, SimpleCookie
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, Final, NamedTuple
 
-from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy, istr
 from yarl import URL
 
 from httpwire_connectors import Connection, ConnectionKey, Fingerprint
@@ -28,6 +28,7 @@ from ._helpers import (
     parse_media_type,
 )
 from .exceptions import ClientConnectionError, ClientResponseError, ContentTypeError
+from .formdata import data_payload
 from .payload import Payload
 from .streams import StreamReader
 
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
 __all__ = ["ClientRequest", "ClientResponse", "RequestInfo"]
 
 client_logger = logging.getLogger("httpwire.client")
+
+#: Methods whose bodiless requests carry no ``Content-Length: 0``.
+BODILESS_METHODS: Final = frozenset({"CONNECT", "GET", "HEAD", "OPTIONS", "TRACE"})
 
 _JSON_RE = re.compile(r"^application/(?:[\w.+-]+?\+)?json", re.IGNORECASE)
 _VERSIONS = {(1, 1): HttpVersion11, (1, 0): HttpVersion10}
@@ -62,9 +66,11 @@ class ClientRequest:
     """
 
     __slots__ = (
+        "_body",
         "_connection_key",
+        "_default_type",
         "_upload_tracker",
-        "body",
+        "chunked",
         "compress",
         "headers",
         "method",
@@ -74,9 +80,15 @@ class ClientRequest:
         "proxy_headers",
         "server_hostname",
         "session",
+        "skip_auto_headers",
         "ssl",
         "url",
     )
+
+    #: aiohttp's method groups, as it exposes them on its ClientRequest.
+    GET_METHODS: ClassVar[set[str]] = {"GET", "HEAD", "OPTIONS", "TRACE"}
+    POST_METHODS: ClassVar[set[str]] = {"PATCH", "POST", "PUT"}
+    ALL_METHODS: ClassVar[set[str]] = GET_METHODS | POST_METHODS | {"DELETE"}
 
     def __init__(
         self,
@@ -92,12 +104,14 @@ class ClientRequest:
         proxy_auth: Any = None,
         proxy_headers: CIMultiDict[str] | None = None,
         compress: str | None = None,
+        chunked: bool = False,
+        skip_auto_headers: frozenset[istr] = frozenset(),
     ) -> None:
         self.method = method
         self.url = url
         self.original_url = original_url if original_url is not None else url
         self.headers = headers
-        self.body = body
+        self._body = body
         self.ssl = ssl
         self.server_hostname = server_hostname
         self.proxy = proxy
@@ -107,10 +121,74 @@ class ClientRequest:
         #: from ``compress=``; a Content-Encoding header of the caller's own means the body is
         #: encoded already, so it leaves ``None``.
         self.compress = compress
+        #: Whether httpwire frames the body with ``Transfer-Encoding: chunked`` (``chunked=True``,
+        #: ``compress=`` or a body of unknown size); a caller's own header leaves it false.
+        self.chunked = chunked
+        #: The headers the request was asked not to get by default.
+        self.skip_auto_headers = skip_auto_headers
         #: The session sending the request (set for middlewares, which may make nested calls).
         self.session: ClientSession | None = None
         self._connection_key: ConnectionKey | None = None
         self._upload_tracker: UploadTracker | None = None
+        # Content-Type is the octet-stream default of a bodiless POST-like request, which a body
+        # given later by update_body() replaces with its own (aiohttp adds it only at sending).
+        self._default_type = False
+
+    @property
+    def body(self) -> Payload | bytes:
+        """The body's payload, or ``b""`` when the request has none (as aiohttp shows it)."""
+        body = self._body
+        return b"" if body is None else body
+
+    @body.setter
+    def body(self, value: Any) -> None:
+        # aiohttp keeps this setter for old middlewares; update_body() also closes the old body.
+        self._replace_body(value)
+
+    async def update_body(self, body: Any) -> None:
+        """Send ``body`` instead (anything ``data=`` takes, or ``None`` for none).
+
+        The old body is closed first (a file it holds is released), and the framing headers are
+        made again for the new one: Content-Length from its size, else chunked, and the
+        Content-Type it brings unless the request has one. Use it from a middleware, before
+        calling the handler.
+        """
+        old = self._body
+        if old is not None:
+            await old.close()
+        self._replace_body(body)
+
+    def _replace_body(self, body: Any) -> None:
+        headers = self.headers
+        headers.popall("Content-Length", None)
+        if self.chunked:
+            headers.popall("Transfer-Encoding", None)
+        if body is None:
+            self._body = None
+            if (
+                self.method not in BODILESS_METHODS
+                and not self.chunked
+                and "chunked" not in headers.get("Transfer-Encoding", "").lower()
+            ):
+                headers["Content-Length"] = "0"
+        else:
+            payload = data_payload(body)
+            self._body = payload
+            if not self.chunked and "Transfer-Encoding" not in headers:
+                size = payload.size
+                if size is not None:
+                    headers["Content-Length"] = str(size)
+                else:
+                    self.chunked = True
+            if self._default_type:
+                self._default_type = False
+                headers.popall("Content-Type", None)
+            skip = self.skip_auto_headers
+            for key, value in payload.headers.items():
+                if key not in headers and key not in skip:
+                    headers[key] = value
+        if self.chunked:
+            headers["Transfer-Encoding"] = "chunked"
 
     def reset_connection_key(self) -> None:
         """Forget the pool key, after something (a middleware) changed the URL or proxy."""

@@ -42,9 +42,8 @@ from ._env_proxy import netrc_auth, proxy_for
 from ._helpers import DEFAULT_READ_BUFSIZE, HttpVersion, HttpVersion10, HttpVersion11, sentinel
 from ._http_writer import StreamWriter
 from ._middlewares import ClientMiddlewareType, chain
-from ._payload_base import PayloadLookupError
 from ._protocol import ResponseHandler, ResponseParseError
-from ._reqrep import ClientRequest, ClientResponse, RequestInfo
+from ._reqrep import BODILESS_METHODS, ClientRequest, ClientResponse, RequestInfo
 from ._request_cm import _RequestContextManager, _SessionRequestContextManager
 from ._timeout import (
     DEFAULT_TIMEOUT,
@@ -81,8 +80,8 @@ from .exceptions import (
     TooManyRedirects,
     WSServerHandshakeError,
 )
-from .formdata import FormData
-from .payload import JsonBytesPayload, JsonPayload, Payload, get_payload
+from .formdata import data_payload
+from .payload import JsonBytesPayload, JsonPayload, Payload
 from .tracing import TraceConfig, build_traces
 
 if TYPE_CHECKING:
@@ -95,7 +94,6 @@ SERVER_SOFTWARE: Final = (
     f"Python/{sys.version_info[0]}.{sys.version_info[1]} httpwire/{__version__}"
 )
 _ACCEPT_ENCODING: Final = ", ".join(CONTENT_CODINGS)
-_GET_METHODS: Final = frozenset({"CONNECT", "GET", "HEAD", "OPTIONS", "TRACE"})
 _POST_METHODS: Final = frozenset({"PATCH", "POST", "PUT"})
 _IDEMPOTENT: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
@@ -815,7 +813,7 @@ class ClientSession:
                             url, proxy_url, proxy_auth, proxy_headers_, proxy_headers
                         )
                     if data is not None and not isinstance(data, Payload):
-                        body = self._body_payload(data)
+                        body = data_payload(data)
                         data = body
                     else:
                         body = data
@@ -966,20 +964,6 @@ class ClientSession:
             raise InvalidUrlRedirectClientError(target, "Invalid redirect URL origin") from exc
         return target
 
-    def _body_payload(self, data: Any) -> Payload:
-        """The payload for ``data=``: a registered kind, else form fields (FormData is called).
-
-        Anything else raises :class:`TypeError` naming its type, before any connection is taken.
-        """
-        try:
-            return get_payload(data)
-        except PayloadLookupError:
-            if not isinstance(data, (Mapping, list, tuple, FormData)):
-                raise
-        form = data if isinstance(data, FormData) else FormData(data)
-        payload: Payload = form()
-        return payload
-
     def _cookie_header(
         self, url: URL, cookies: Any, existing: str | None, jar_cookie: str | None = None
     ) -> str:
@@ -1059,6 +1043,7 @@ class ClientSession:
                         original_url=url,
                         ssl=ssl,
                         server_hostname=server_hostname,
+                        skip_auto_headers=skip,
                     )
                     return req, head
         # Host is not skippable: RFC 9112 §3.2 requires it in every HTTP/1.1 request (aiohttp
@@ -1100,7 +1085,7 @@ class ClientSession:
         caller_chunked = "chunked" in headers.get(_TRANSFER_ENCODING, "").lower()
         framed = chunked or caller_chunked
         if body is None:
-            if method not in _GET_METHODS and not framed and _CONTENT_LENGTH not in headers:
+            if method not in BODILESS_METHODS and not framed and _CONTENT_LENGTH not in headers:
                 headers[_CONTENT_LENGTH] = "0"
         else:
             if not framed and _CONTENT_LENGTH not in headers:
@@ -1112,7 +1097,7 @@ class ClientSession:
             for key, value in body.headers.items():
                 if key not in headers and key not in skip:
                     headers[key] = value
-        if body is not None or method not in _GET_METHODS:
+        if body is not None or method not in BODILESS_METHODS:
             if caller_chunked:
                 if _CONTENT_LENGTH in headers:
                     raise ValueError(
@@ -1128,7 +1113,10 @@ class ClientSession:
                 headers[_TRANSFER_ENCODING] = "chunked"
         if expect100:
             headers["Expect"] = "100-continue"
-        if method in _POST_METHODS and _CONTENT_TYPE not in skip and _CONTENT_TYPE not in headers:
+        default_type = (
+            method in _POST_METHODS and _CONTENT_TYPE not in skip and _CONTENT_TYPE not in headers
+        )
+        if default_type:
             headers[_CONTENT_TYPE] = "application/octet-stream"
         version = self._version
         if "Connection" not in headers:
@@ -1164,7 +1152,11 @@ class ClientSession:
             proxy_auth=proxy_auth,
             proxy_headers=proxy_headers,
             compress=compress or None,
+            chunked=bool(chunked),
+            skip_auto_headers=skip,
         )
+        if default_type:
+            req._default_type = True
         head = self._serialize_head(req)
         if cache_key is not None:
             cache = self._head_cache
@@ -1234,7 +1226,7 @@ class ClientSession:
         """Take a connection, write the request and wait for the response head."""
         connector = self._connector
         assert connector is not None
-        body = req.body
+        body = req._body
         headers = req.headers
         limit = None if body is None else _declared_limit(headers, body)
         tracker = req._upload_tracker

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -196,3 +196,18 @@ class FormData:
         if self._is_multipart:
             return self._multipart()
         return self._urlencoded()
+
+
+def data_payload(data: Any) -> Payload:
+    """The payload for ``data=``: a registered kind, else form fields (a FormData is called).
+
+    Anything else raises :class:`TypeError` naming its type, before any connection is taken.
+    """
+    try:
+        return get_payload(data)
+    except PayloadLookupError:
+        if not isinstance(data, (Mapping, list, tuple, FormData)):
+            raise
+    form = data if isinstance(data, FormData) else FormData(data)
+    payload: Payload = form()
+    return payload
