@@ -23,6 +23,7 @@ from ._components import (
     WSMessage,
     WSMsgType,
 )
+from ._compression import set_zlib_backend
 from ._digest_auth import DigestAuthMiddleware
 from ._helpers import ContentDisposition, HttpVersion, HttpVersion10, HttpVersion11
 from ._middlewares import ClientHandlerType, ClientMiddlewareType
@@ -223,4 +224,5 @@ __all__ = [
     "parse_content_disposition",
     "payload_type",
     "request",
+    "set_zlib_backend",
 ]

@@ -12,7 +12,6 @@ import base64
 import binascii
 import re
 import uuid
-import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any
@@ -20,6 +19,7 @@ from urllib.parse import urlencode
 
 from multidict import CIMultiDict
 
+from . import _compression
 from ._payload_base import Payload, PayloadLookupError
 from ._payload_memory import JsonPayload, StringPayload
 from .abc import AbstractStreamWriter
@@ -68,14 +68,16 @@ class PartEncoder(AbstractStreamWriter):
         self.length = None
 
     def enable_compression(self, encoding: str = "deflate", strategy: int | None = None) -> None:
-        """Compress what follows with ``deflate`` (raw) or ``gzip``."""
-        wbits = -zlib.MAX_WBITS if encoding == "deflate" else 16 + zlib.MAX_WBITS
-        self._compress = zlib.compressobj(
-            zlib.Z_DEFAULT_COMPRESSION,
-            zlib.DEFLATED,
-            wbits,
-            strategy=zlib.Z_DEFAULT_STRATEGY if strategy is None else strategy,
-        )
+        """Compress what follows with ``deflate`` (raw) or ``gzip``, via the zlib backend.
+
+        Level and, when None, strategy are the backend's defaults, as in aiohttp.
+        """
+        backend = _compression.backend
+        wbits = -backend.MAX_WBITS if encoding == "deflate" else 16 + backend.MAX_WBITS
+        if strategy is None:
+            self._compress = backend.compressobj(wbits=wbits)
+        else:
+            self._compress = backend.compressobj(wbits=wbits, strategy=strategy)
 
     def enable_encoding(self, encoding: str) -> None:
         """Encode what follows with ``base64`` or ``quoted-printable``."""

@@ -2,6 +2,7 @@
 
 Bytes in, events out: :class:`ResponseParser` for clients, :class:`RequestParser` for servers,
 and serializers for heads, chunked bodies and request compression. No sockets, no asyncio.
+:func:`set_zlib_backend` puts a faster zlib-compatible module behind gzip and deflate.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ._writers import (
     serialize_request_head,
     serialize_response_head,
 )
+from ._zlib_backend import ZLibBackendProtocol, set_zlib_backend
 from .exceptions import (
     BadRequestLine,
     BadStatusLine,
@@ -78,9 +80,11 @@ __all__ = [
     "TooManyHeaders",
     "TransferEncodingError",
     "Upgraded",
+    "ZLibBackendProtocol",
     "__version__",
     "serialize_request_head",
     "serialize_response_head",
+    "set_zlib_backend",
 ]
 
 # Public objects report the public module path (reprs, pickles, docs).

@@ -8,10 +8,11 @@ raises :class:`DecompressionLimitError` as soon as the cap is passed). ``br`` ne
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
+from . import _zlib_backend
+from ._zlib_backend import ZLibDecompressObjProtocol, error_type
 from .exceptions import ContentEncodingError, DecompressionLimitError
 
 try:
@@ -30,13 +31,19 @@ _ALIASES = {"x-gzip": "gzip"}
 
 
 class _ZlibCodec:
-    """gzip (possibly several members) or deflate, with zlib-or-raw detection for deflate."""
+    """gzip (possibly several members) or deflate, with zlib-or-raw detection for deflate.
 
-    __slots__ = ("_done", "_head", "_obj", "_wbits", "started")
+    The zlib backend is looked up once, here, and serves every member of this body.
+    """
+
+    __slots__ = ("_done", "_head", "_obj", "_wbits", "_zlib", "started")
 
     def __init__(self, coding: str) -> None:
-        self._wbits = 16 + zlib.MAX_WBITS if coding == "gzip" else 0
-        self._obj: Any = zlib.decompressobj(self._wbits) if self._wbits else None
+        backend = self._zlib = _zlib_backend.backend
+        self._wbits = 16 + backend.MAX_WBITS if coding == "gzip" else 0
+        self._obj: ZLibDecompressObjProtocol | None = (
+            backend.decompressobj(wbits=self._wbits) if self._wbits else None
+        )
         self._head = b""
         self._done = False
         self.started = False
@@ -54,8 +61,9 @@ class _ZlibCodec:
                 return
             cmf, flg = data[0], data[1]
             wrapped = (cmf & 0x0F) == 8 and (cmf >> 4) <= 7 and ((cmf << 8) | flg) % 31 == 0
-            self._wbits = zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS
-            obj = self._obj = zlib.decompressobj(self._wbits)
+            backend = self._zlib
+            self._wbits = backend.MAX_WBITS if wrapped else -backend.MAX_WBITS
+            obj = self._obj = backend.decompressobj(wbits=self._wbits)
             self._head = b""
         buf = data
         try:
@@ -65,8 +73,8 @@ class _ZlibCodec:
                     yield out
                 if obj.eof:
                     rest = obj.unused_data
-                    if rest and self._wbits > zlib.MAX_WBITS:
-                        obj = self._obj = zlib.decompressobj(self._wbits)
+                    if rest and self._wbits > self._zlib.MAX_WBITS:
+                        obj = self._obj = self._zlib.decompressobj(wbits=self._wbits)
                         buf = rest
                         continue
                     self._done = True
@@ -74,7 +82,7 @@ class _ZlibCodec:
                 buf = obj.unconsumed_tail
                 if not buf and len(out) < piece:
                     return
-        except zlib.error as exc:
+        except error_type(self._zlib) as exc:  # evaluated only when something was raised
             raise ContentEncodingError(f"cannot decode body: {exc}") from None
 
     def finish(self) -> None:

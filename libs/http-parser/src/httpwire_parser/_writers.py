@@ -6,10 +6,10 @@ never smuggle CR, LF or NUL into the byte stream (header and request-line inject
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from . import _zlib_backend
 from ._abnf import STR_FIELD_VALUE_RE, STR_TARGET_RE, STR_TOKEN_RE
 from .exceptions import LocalProtocolError
 
@@ -128,22 +128,22 @@ class BodyCompressor:
     """Streaming request body compression for ``Content-Encoding: deflate`` or ``gzip``.
 
     ``deflate`` produces the zlib format RFC 9110 §8.4.1.2 specifies. Call :meth:`compress` for
-    each piece and :meth:`flush` once at the end.
+    each piece and :meth:`flush` once at the end. ``level`` None is the zlib backend's default
+    level (:func:`set_zlib_backend`; isal's levels are 0 to 3, not zlib's -1 to 9).
     """
 
     __slots__ = ("_obj", "encoding")
 
-    def __init__(
-        self, encoding: str = "deflate", *, level: int = zlib.Z_DEFAULT_COMPRESSION
-    ) -> None:
-        if encoding == "deflate":
-            wbits = zlib.MAX_WBITS
-        elif encoding == "gzip":
-            wbits = 16 + zlib.MAX_WBITS
-        else:
+    def __init__(self, encoding: str = "deflate", *, level: int | None = None) -> None:
+        if encoding not in ("deflate", "gzip"):
             raise LocalProtocolError(f"unsupported request content coding {encoding!r}")
+        backend = _zlib_backend.backend
+        wbits = backend.MAX_WBITS if encoding == "deflate" else 16 + backend.MAX_WBITS
         self.encoding = encoding
-        self._obj = zlib.compressobj(level, zlib.DEFLATED, wbits)
+        if level is None:
+            self._obj = backend.compressobj(wbits=wbits)
+        else:
+            self._obj = backend.compressobj(level=level, wbits=wbits)
 
     def compress(self, data: bytes) -> bytes:
         """Compressed bytes for *data* (possibly empty: zlib buffers internally)."""

@@ -15,6 +15,7 @@ from ._protocol import WebSocketProtocol, WSState
 from ._reader import DEFAULT_MAX_MSG_SIZE, WebSocketReader
 from ._version import __version__
 from ._writer import WebSocketWriter
+from ._zlib_backend import ZLibBackendProtocol, set_zlib_backend
 from .exceptions import (
     HandshakeError,
     InvalidHeaderError,
@@ -51,6 +52,7 @@ __all__ = [
     "WebSocketProtocol",
     "WebSocketReader",
     "WebSocketWriter",
+    "ZLibBackendProtocol",
     "__version__",
     "accept_token",
     "build_close_payload",
@@ -63,6 +65,7 @@ __all__ = [
     "negotiate_deflate",
     "parse_close_payload",
     "parse_extensions",
+    "set_zlib_backend",
 ]
 
 for _obj in (
@@ -77,6 +80,7 @@ for _obj in (
     WebSocketProtocol,
     WebSocketReader,
     WebSocketWriter,
+    ZLibBackendProtocol,
     accept_token,
     build_close_payload,
     build_frame,
@@ -86,6 +90,7 @@ for _obj in (
     negotiate_deflate,
     parse_close_payload,
     parse_extensions,
+    set_zlib_backend,
 ):
     _obj.__module__ = __name__
 del _obj

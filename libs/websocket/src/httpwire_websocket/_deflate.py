@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
+from . import _zlib_backend
+from ._zlib_backend import ZLibCompressObjProtocol, error_type
 from .exceptions import LocalProtocolError, MessageTooBigError, NegotiationError, ProtocolError
 
 __all__ = [
@@ -273,21 +275,29 @@ def _accept_offer(
 
 
 class Compressor:
-    """Compresses whole messages for one direction, keeping the LZ77 context unless told not to."""
+    """Compresses whole messages for one direction, keeping the LZ77 context unless told not to.
 
-    __slots__ = ("_default", "_level", "_no_context", "_strategy", "_wbits")
+    The zlib backend is looked up once, here: ``level`` None is its ``Z_BEST_SPEED``, and every
+    stream this compressor starts comes from its ``compressobj``.
+    """
 
-    def __init__(self, window_bits: int, no_context_takeover: bool, level: int) -> None:
+    __slots__ = ("_compressobj", "_default", "_flush", "_level", "_strategy", "_sync", "_wbits")
+
+    def __init__(self, window_bits: int, no_context_takeover: bool, level: int | None) -> None:
+        backend = _zlib_backend.backend
+        self._compressobj = backend.compressobj
         # zlib's raw deflate needs at least 9 bits; a Huffman-only stream has no back-references,
         # so it is valid for the 8-bit window RFC 7692 allows.
         self._strategy = zlib.Z_HUFFMAN_ONLY if window_bits == 8 else zlib.Z_DEFAULT_STRATEGY
         self._wbits = -max(window_bits, 9)
-        self._no_context = no_context_takeover
-        self._level = level
-        self._default: zlib._Compress | None = None
+        self._sync = backend.Z_SYNC_FLUSH
+        # A full flush also empties the history, which is what no-context-takeover needs.
+        self._flush = backend.Z_FULL_FLUSH if no_context_takeover else self._sync
+        self._level = backend.Z_BEST_SPEED if level is None else level
+        self._default: ZLibCompressObjProtocol | None = None
 
-    def _new(self, level: int) -> zlib._Compress:
-        return zlib.compressobj(level, zlib.DEFLATED, self._wbits, 8, self._strategy)
+    def _new(self, level: int) -> ZLibCompressObjProtocol:
+        return self._compressobj(level=level, wbits=self._wbits, strategy=self._strategy)
 
     def compress(self, data: bytes | bytearray | memoryview, level: int | None = None) -> bytes:
         """Compress one message and strip the trailing empty stored block (§7.2.1)."""
@@ -296,28 +306,29 @@ class Compressor:
             # no longer matches the peer's window, which now holds this message.
             self._default = None
             obj = self._new(level)
-            out = obj.compress(data) + obj.flush(zlib.Z_SYNC_FLUSH)
+            out = obj.compress(data) + obj.flush(self._sync)
         else:
             if self._default is None:
                 self._default = self._new(self._level)
             obj = self._default
-            # A full flush also empties the history, which is what no-context-takeover needs.
-            out = obj.compress(data) + obj.flush(
-                zlib.Z_FULL_FLUSH if self._no_context else zlib.Z_SYNC_FLUSH
-            )
+            out = obj.compress(data) + obj.flush(self._flush)
         if out.endswith(DEFLATE_TAIL):
             return out[:-4]
         return out  # pragma: no cover - zlib always ends a sync flush with the empty block
 
 
 class Decompressor:
-    """Inflates one direction's messages with a running context, bounded by ``max_msg_size``."""
+    """Inflates one direction's messages with a running context, bounded by ``max_msg_size``.
 
-    __slots__ = ("_obj", "_wbits")
+    The zlib backend is looked up once, here, and serves the whole connection.
+    """
+
+    __slots__ = ("_obj", "_wbits", "_zlib")
 
     def __init__(self, window_bits: int) -> None:
+        self._zlib = _zlib_backend.backend
         self._wbits = -window_bits
-        self._obj = zlib.decompressobj(self._wbits)
+        self._obj = self._zlib.decompressobj(wbits=self._wbits)
 
     def decompress(
         self, data: bytes | bytearray | memoryview, used: int, limit: int, final: bool
@@ -340,7 +351,7 @@ class Decompressor:
                 out = obj.decompress(data)
                 if final:
                     out += obj.decompress(DEFLATE_TAIL)
-        except zlib.error as exc:
+        except error_type(self._zlib) as exc:  # evaluated only when something was raised
             raise ProtocolError(f"Invalid compressed data: {exc}") from None
         if self._obj.eof and self._obj.unused_data not in (b"", DEFLATE_TAIL):
             raise ProtocolError("Compressed data continues after the end of the deflate stream")
@@ -349,4 +360,4 @@ class Decompressor:
     def end_message(self) -> None:
         """After a message: restart if the peer ended its deflate stream with a final block."""
         if self._obj.eof:
-            self._obj = zlib.decompressobj(self._wbits)
+            self._obj = self._zlib.decompressobj(wbits=self._wbits)

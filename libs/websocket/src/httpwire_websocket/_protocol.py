@@ -7,7 +7,6 @@ protocol, RFC 6455 §5.5.1, §7.1). Frame rules stay in the reader and the write
 
 from __future__ import annotations
 
-import zlib
 from enum import IntEnum
 
 from ._deflate import DeflateParams
@@ -57,7 +56,7 @@ class WebSocketProtocol:
         is_client: bool = True,
         deflate: DeflateParams | None = None,
         max_msg_size: int = DEFAULT_MAX_MSG_SIZE,
-        compress_level: int = zlib.Z_BEST_SPEED,
+        compress_level: int | None = None,
         max_frame_size: int = 0,
         compress_threshold: int = 0,
         autoping: bool = True,

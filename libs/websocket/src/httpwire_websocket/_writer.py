@@ -8,7 +8,6 @@ RSV1 only on the first frame of a compressed message).
 from __future__ import annotations
 
 import os
-import zlib
 from typing import Final
 
 from ._deflate import Compressor, DeflateParams
@@ -38,10 +37,10 @@ class WebSocketWriter:
 
     ``is_client=True`` masks every frame with its own key from ``os.urandom`` (RFC 6455 §5.3), read
     in 4 KiB batches so a small frame does not pay for a system call. ``deflate`` compresses data
-    messages at ``compress_level``; each send may override the level (0 sends that message
-    uncompressed), and messages shorter than ``compress_threshold`` bytes go uncompressed, since
-    deflate rarely shrinks them. ``max_frame_size`` above 0 splits larger data messages into
-    fragments.
+    messages at ``compress_level`` (None: the zlib backend's ``Z_BEST_SPEED``, level 1 in stdlib
+    zlib); each send may override the level (0 sends that message uncompressed), and messages
+    shorter than ``compress_threshold`` bytes go uncompressed, since deflate rarely shrinks them.
+    ``max_frame_size`` above 0 splits larger data messages into fragments.
     """
 
     __slots__ = (
@@ -60,11 +59,11 @@ class WebSocketWriter:
         *,
         is_client: bool = True,
         deflate: DeflateParams | None = None,
-        compress_level: int = zlib.Z_BEST_SPEED,
+        compress_level: int | None = None,
         max_frame_size: int = 0,
         compress_threshold: int = 0,
     ) -> None:
-        if not -1 <= compress_level <= 9:
+        if compress_level is not None and not -1 <= compress_level <= 9:
             raise ValueError(f"compress_level must be from -1 to 9, got {compress_level}")
         if max_frame_size < 0:
             raise ValueError(f"max_frame_size must be 0 (no limit) or above, got {max_frame_size}")
