@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 
 import pytest
 
-from httpwire import StreamReader
+from httpwire import EMPTY_PAYLOAD, ClientSession, StreamReader
 
+from .conftest import Server, reply
 from .test_client_multipart_reader import NoFlow
 
 
@@ -48,3 +50,64 @@ async def test_max_size_bounds_readuntil_and_the_default_is_the_high_water_mark(
 async def test_separator_must_not_be_empty() -> None:
     with pytest.raises(ValueError, match="Separator"):
         await _reader(b"x").readuntil(b"", max_size=5)
+
+
+# --- total_raw_bytes / total_compressed_bytes (aiohttp 3.13) and set_read_chunk_size ---------
+
+
+async def test_a_gzip_body_counts_its_bytes_before_and_after_decoding(server: Server) -> None:
+    plain = b"spam and eggs " * 5000
+    packed = gzip.compress(plain)
+    server.answer("/z", reply(200, packed, {"Content-Encoding": "gzip"}))
+    async with ClientSession() as session, session.get(server.url("/z")) as resp:
+        assert await resp.read() == plain
+        content = resp.content
+        assert content.total_bytes == len(plain)
+        assert content.total_compressed_bytes == len(packed)
+        assert content.total_raw_bytes == len(packed) == resp.content_length
+
+
+async def test_a_chunked_gzip_body_counts_progress_as_it_arrives(server: Server) -> None:
+    packed = gzip.compress(bytes(range(256)) * 4096)
+    framed = b"".join(
+        b"%x\r\n%b\r\n" % (len(packed[i : i + 4096]), packed[i : i + 4096])
+        for i in range(0, len(packed), 4096)
+    )
+    server.answer(
+        "/c",
+        reply(
+            200, framed + b"0\r\n\r\n", {"Content-Encoding": "gzip", "Transfer-Encoding": "chunked"}
+        ),
+    )
+    seen: list[int] = []
+    async with ClientSession() as session, session.get(server.url("/c")) as resp:
+        async for _ in resp.content.iter_chunked(8192):
+            seen.append(resp.content.total_raw_bytes)
+    assert seen == sorted(seen)
+    assert seen[-1] == len(packed)
+
+
+async def test_without_decoding_raw_bytes_are_the_bytes_received(server: Server) -> None:
+    packed = gzip.compress(b"x" * 10000)
+    server.answer("/z", reply(200, packed, {"Content-Encoding": "gzip"}))
+    server.answer("/p", reply(200, b"plain body"))
+    async with ClientSession(auto_decompress=False) as session:
+        async with session.get(server.url("/z")) as resp:
+            assert await resp.read() == packed
+            assert resp.content.total_compressed_bytes is None
+            assert resp.content.total_raw_bytes == len(packed)
+    async with ClientSession() as session, session.get(server.url("/p")) as resp:
+        await resp.read()
+        assert resp.content.total_compressed_bytes is None
+        assert resp.content.total_raw_bytes == resp.content.total_bytes == 10
+
+
+async def test_set_read_chunk_size_only_raises_the_water_marks() -> None:
+    stream = StreamReader(NoFlow(), 1024, loop=asyncio.get_running_loop())  # type: ignore[arg-type]
+    stream.set_read_chunk_size(100)
+    assert "low=1024 high=2048" in repr(stream)
+    stream.iter_chunked(4096)
+    assert "low=4096 high=8192" in repr(stream)
+    EMPTY_PAYLOAD.set_read_chunk_size(1 << 20)
+    assert repr(EMPTY_PAYLOAD) == "<EmptyStreamReader>"
+    assert EMPTY_PAYLOAD.total_raw_bytes == 0

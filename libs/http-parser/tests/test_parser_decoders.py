@@ -138,3 +138,45 @@ def test_content_decoder_directly() -> None:
     out = list(decoder.decode(zlib.compress(b"x" * 95)))
     assert [len(p) for p in out] == [10] * 9 + [5]
     decoder.finish()
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+@pytest.mark.parametrize("bytewise", [False, True])
+def test_encoded_body_bytes_counts_the_body_before_decoding(chunked: bool, bytewise: bool) -> None:
+    body = gzip.compress(PAYLOAD)
+    wire = response(body, "gzip", chunked=chunked)
+    parser = ResponseParser()
+    assert parser.encoded_body_bytes is None
+    seen: list[int | None] = []
+    for chunk in [wire[i : i + 1] for i in range(len(wire))] if bytewise else [wire]:
+        parser.feed(chunk)
+        seen.append(parser.encoded_body_bytes)
+    assert parser.encoded_body_bytes == len(body)
+    counts = [n for n in seen if n is not None]
+    assert counts == sorted(counts)
+
+
+def test_encoded_body_bytes_under_an_output_budget() -> None:
+    # Decoded output held back by the per-feed budget: no encoded byte is counted twice.
+    body = gzip.compress(PAYLOAD * 50)
+    parser = ResponseParser(decompress_piece_size=1024, max_output_per_feed=4096)
+    events = parser.feed(response(body, "gzip"))
+    while parser.pending:
+        events += parser.feed(b"")
+    assert isinstance(events[-1], EndOfMessage)
+    assert parser.encoded_body_bytes == len(body)
+
+
+def test_encoded_body_bytes_is_none_without_decoding() -> None:
+    plain = ResponseParser()
+    plain.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    assert plain.encoded_body_bytes is None
+    raw = ResponseParser(auto_decompress=False)
+    raw.feed(response(gzip.compress(PAYLOAD), "gzip"))
+    assert raw.encoded_body_bytes is None
+    # The next message resets it.
+    parser = ResponseParser()
+    parser.feed(response(gzip.compress(PAYLOAD), "gzip"))
+    assert parser.encoded_body_bytes is not None
+    parser.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    assert parser.encoded_body_bytes is None

@@ -100,6 +100,7 @@ class ResponseHandler(asyncio.Protocol):
         self._timer: TimerLike | None = None
         self._in_exchange = False
         self._discard_body = False
+        self._count_encoded = False
         self._should_close = False
         self._exception: BaseException | None = None
         self._upgraded = False
@@ -205,6 +206,7 @@ class ResponseHandler(asyncio.Protocol):
         self._timer = timer
         self._in_exchange = True
         self._discard_body = False
+        self._count_encoded = False
         self.got_bytes = False
         waiter: asyncio.Future[tuple[Response, StreamReader]] = self._loop.create_future()
         self._head_waiter = waiter
@@ -418,6 +420,8 @@ class ResponseHandler(asyncio.Protocol):
                     continue
                 payload = self._payload
                 if payload is not None:
+                    if self._count_encoded and self._parser is not None:
+                        payload.total_compressed_bytes = self._parser.encoded_body_bytes
                     payload.feed_data(event.data)
                     if event.chunk_end:
                         payload.end_http_chunk_receiving()
@@ -443,6 +447,7 @@ class ResponseHandler(asyncio.Protocol):
             self._should_close = True
         status = head.status
         payload: StreamReader
+        count = False
         if head.upgrade and status == 101:
             payload = _UPGRADED_PAYLOAD
         elif self._method == "HEAD" or status in _NO_BODY_STATUSES or head.upgrade:
@@ -456,7 +461,13 @@ class ResponseHandler(asyncio.Protocol):
             payload = EMPTY_PAYLOAD
         else:
             payload = StreamReader(self, self._read_bufsize, timer=self._timer, loop=self._loop)
+            parser = self._parser
+            if parser is not None and parser.encoded_body_bytes is not None:
+                # The parser undoes a content coding: count the body as it came, too.
+                payload.total_compressed_bytes = 0
+                count = True
         self._payload = payload
+        self._count_encoded = count
         if head.upgrade:
             self._drop_read_timer()
         if waiter is not None and not waiter.done():

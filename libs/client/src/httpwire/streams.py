@@ -115,6 +115,7 @@ class StreamReader:
         "_timer",
         "_waiter",
         "total_bytes",
+        "total_compressed_bytes",
     )
 
     def __init__(
@@ -143,6 +144,28 @@ class StreamReader:
         self._eof_callbacks: list[Callable[[], None]] = []
         #: Bytes received so far (after decoding).
         self.total_bytes = 0
+        #: Bytes of a content-coded body received so far, before decoding; None when the body
+        #: is not decoded.
+        self.total_compressed_bytes: int | None = None
+
+    @property
+    def total_raw_bytes(self) -> int:
+        """Bytes of the body as it came (before content decoding, after the chunked framing).
+
+        The figure to compare with a Content-Length, as aiohttp 3.13's attribute of that name.
+        """
+        compressed = self.total_compressed_bytes
+        return self.total_bytes if compressed is None else compressed
+
+    def set_read_chunk_size(self, n: int) -> None:
+        """Let ``n`` bytes (and up to twice that) buffer before reading pauses, if more than now.
+
+        ``iter_chunked(n)`` calls it so that pieces of ``n`` bytes can fill without the
+        transport pausing and resuming for each one.
+        """
+        if n > self._low_water:
+            self._low_water = n
+            self._high_water = n * 2
 
     def __repr__(self) -> str:
         info = [type(self).__name__]
@@ -479,6 +502,7 @@ class StreamReader:
 
     def iter_chunked(self, n: int) -> AsyncStreamIterator[bytes]:
         """Pieces of at most ``n`` bytes, as they arrive."""
+        self.set_read_chunk_size(n)
         return AsyncStreamIterator(lambda: self.read(n))
 
     def iter_any(self) -> AsyncStreamIterator[bytes]:
@@ -516,9 +540,13 @@ class EmptyStreamReader(StreamReader):
         self._exception = None
         self._timer = None
         self._eof_callbacks = []
+        self.total_compressed_bytes = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+    def set_read_chunk_size(self, n: int) -> None:
+        """An empty body buffers nothing (and the one instance is shared)."""
 
     def on_eof(self, callback: Callable[[], None]) -> None:
         """The body is complete: call ``callback()`` now."""

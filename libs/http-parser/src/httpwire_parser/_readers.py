@@ -108,6 +108,7 @@ class BaseParser:
         "_checked",
         "_cl_seen",
         "_decoder",
+        "_encoded",
         "_fed",
         "_held",
         "_keep_alive",
@@ -189,6 +190,8 @@ class BaseParser:
         self._keep_alive = True
         self._upgrade_after = False
         self._decoder: ContentDecoder | None = None
+        # Encoded bytes of the latest body given to its decoder; -1 when it has no decoder.
+        self._encoded = -1
 
     # -- public driving API -------------------------------------------------------------------
 
@@ -362,6 +365,14 @@ class BaseParser:
         not parsed yet because decoded output is pending."""
         queue = self._queue
         return len(self._pending) + (sum(map(len, queue)) if queue else 0)
+
+    @property
+    def encoded_body_bytes(self) -> int | None:
+        """Bytes of the latest body given to its content decoder so far: the body as sent, after
+        the transfer coding, before the content coding (aiohttp's ``total_raw_bytes``). None when
+        that body is not decoded (no Content-Encoding, or ``auto_decompress`` off)."""
+        encoded = self._encoded
+        return None if encoded < 0 else encoded
 
     @property
     def pending(self) -> bool:
@@ -550,6 +561,7 @@ class BaseParser:
             )
         else:
             self._decoder = None
+        self._encoded = -1 if self._decoder is None else 0
 
     def _pump(
         self,
@@ -631,6 +643,7 @@ class BaseParser:
             if remaining == 0:
                 self._finish_message(events)
             return end
+        self._encoded += len(piece)
         if self._pump(events, decoder.decode(piece), None, False, remaining == 0):
             return end
         return self._hold_rest(buf, end)
@@ -641,6 +654,7 @@ class BaseParser:
         if decoder is None:
             events.append(Data(piece))
         else:
+            self._encoded += len(piece)
             self._pump(events, decoder.decode(piece), None, False, False)
         return len(buf)
 
@@ -716,8 +730,10 @@ class BaseParser:
                     append(EndOfMessage(EMPTY_HEADERS, ()))
                     self._state = HEAD if self._keep_alive else CLOSED
                     return end + 7
-            elif not self._pump(events, decoder.decode(buf[start:end]), None, True, False):
-                return self._hold_rest(buf, end + 2)
+            else:
+                self._encoded += end - start
+                if not self._pump(events, decoder.decode(buf[start:end]), None, True, False):
+                    return self._hold_rest(buf, end + 2)
             pos = end + 2
             if pos >= n:
                 return pos
@@ -774,6 +790,7 @@ class BaseParser:
         if decoder is None:
             events.append(Data(piece, remaining == 0))
             return end
+        self._encoded += len(piece)
         if self._pump(events, decoder.decode(piece), None, remaining == 0, False):
             return end
         return self._hold_rest(buf, end)

@@ -132,6 +132,7 @@ class RequestParser(BaseParser):
         self._keep_alive = keep_alive
         after = end + 4
         if connect or (not chunked and not length):
+            self._encoded = -1
             events.append(EndOfMessage(EMPTY_HEADERS, ()))
             self._state = SWITCHING if upgrade else (HEAD if keep_alive else CLOSED)
             return after

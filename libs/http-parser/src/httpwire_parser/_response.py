@@ -230,6 +230,7 @@ class ResponseParser(BaseParser):
             head._raw = raw
             events.append(head)
             self._keep_alive = keep_alive
+            self._encoded = -1
             if not length:
                 events.append(EndOfMessage(EMPTY_HEADERS, ()))
                 self._state = HEAD if keep_alive else CLOSED
@@ -280,6 +281,7 @@ class ResponseParser(BaseParser):
             self._setup_decoder(proxy)
         else:
             self._decoder = None
+            self._encoded = -1
         self._state = state
         if state == CHUNK_SIZE and after < len(buf):
             # Go on with the body now; if its first chunk line is not all here yet, the
