@@ -31,10 +31,12 @@ CONNECTION_ERRORS = [
     "UnixClientConnectorError",
 ]
 CONNECTOR_PARTS = [
+    "AddrInfoType",
     "AsyncResolver",
     "BaseConnector",
     "DefaultResolver",
     "Fingerprint",
+    "SocketFactoryType",
     "TCPConnector",
     "ThreadedResolver",
     "UnixConnector",

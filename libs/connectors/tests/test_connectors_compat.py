@@ -638,9 +638,9 @@ async def test_abort_ssl_leaves_plain_connections_to_a_normal_close() -> None:
 
 
 async def test_socket_factory_makes_the_socket(echo_server: CountingServer) -> None:
-    seen: list[_happy_eyeballs.AddrInfo] = []
+    seen: list[_happy_eyeballs.AddrInfoType] = []
 
-    def factory(info: _happy_eyeballs.AddrInfo) -> socket.socket:
+    def factory(info: _happy_eyeballs.AddrInfoType) -> socket.socket:
         seen.append(info)
         family, kind, proto, _, _ = info
         sock = socket.socket(family, kind, proto)
@@ -671,7 +671,7 @@ async def test_socket_factory_with_tls_and_local_addr(
 ) -> None:
     calls = 0
 
-    def factory(info: _happy_eyeballs.AddrInfo) -> socket.socket:
+    def factory(info: _happy_eyeballs.AddrInfoType) -> socket.socket:
         nonlocal calls
         calls += 1
         return socket.socket(info[0], info[1], info[2])
@@ -693,7 +693,7 @@ async def test_socket_factory_is_called_per_happy_eyeballs_attempt(
 ) -> None:
     seen: list[str] = []
 
-    def factory(info: _happy_eyeballs.AddrInfo) -> socket.socket:
+    def factory(info: _happy_eyeballs.AddrInfoType) -> socket.socket:
         seen.append(info[4][0])
         return socket.socket(info[0], info[1], info[2])
 
@@ -707,7 +707,7 @@ async def test_socket_factory_is_called_per_happy_eyeballs_attempt(
 
 
 async def test_socket_factory_oserror_is_a_connector_error(echo_server: CountingServer) -> None:
-    def factory(info: _happy_eyeballs.AddrInfo) -> socket.socket:
+    def factory(info: _happy_eyeballs.AddrInfoType) -> socket.socket:
         raise OSError(98, "no sockets today")
 
     async with hc.TCPConnector(socket_factory=factory) as connector:
@@ -719,7 +719,7 @@ async def test_socket_factory_oserror_is_a_connector_error(echo_server: Counting
 
 
 async def test_socket_factory_must_return_a_socket(echo_server: CountingServer) -> None:
-    def factory(info: _happy_eyeballs.AddrInfo) -> socket.socket:
+    def factory(info: _happy_eyeballs.AddrInfoType) -> socket.socket:
         return "not a socket"  # type: ignore[return-value]
 
     async with hc.TCPConnector(socket_factory=factory) as connector:
@@ -731,7 +731,7 @@ async def test_socket_factory_must_return_a_socket(echo_server: CountingServer) 
 async def test_socket_factory_bug_is_raised_at_once_across_attempts(
     echo_server: CountingServer,
 ) -> None:
-    def factory(info: _happy_eyeballs.AddrInfo) -> socket.socket:
+    def factory(info: _happy_eyeballs.AddrInfoType) -> socket.socket:
         raise RuntimeError("bug in factory")
 
     resolver = FakeResolver({"svc.test": ["127.0.0.2", "127.0.0.1"]})

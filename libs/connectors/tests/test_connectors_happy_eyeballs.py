@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import collections.abc
 import socket
+import typing
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -152,3 +154,13 @@ async def test_a_fatal_error_closes_the_attempts_still_running(
         )
     await asyncio.sleep(0.1)
     assert all(sock.fileno() == -1 for sock in sockets)
+
+
+def test_the_socket_factory_aliases_describe_what_the_factory_gets() -> None:
+    # aiohttp's AddrInfoType / SocketFactoryType: real aliases, usable at run time.
+    info: hc.AddrInfoType = _happy_eyeballs.addr_info(addr("127.0.0.1"))
+    assert info[0] == socket.AF_INET
+    assert info[4] == ("127.0.0.1", 80)
+    assert typing.get_origin(hc.SocketFactoryType) is collections.abc.Callable
+    assert typing.get_args(hc.SocketFactoryType)[1] is socket.socket
+    assert typing.get_origin(hc.AddrInfoType) is tuple

@@ -10,12 +10,14 @@ from . import abc as abc  # aiohttp documents the module path httpwire.abc
 from . import hdrs as hdrs  # aiohttp.hdrs: header and method name constants
 from ._auth import BasicAuth, encode_basic_auth
 from ._components import (
+    AddrInfoType,
     AsyncResolver,
     BaseConnector,
     CookieJar,
     DefaultResolver,
     DummyCookieJar,
     Fingerprint,
+    SocketFactoryType,
     TCPConnector,
     ThreadedResolver,
     UnixConnector,
@@ -118,6 +120,7 @@ from .tracing import (
 __all__ = [
     "EMPTY_PAYLOAD",
     "PAYLOAD_REGISTRY",
+    "AddrInfoType",
     "AsyncIterablePayload",
     "AsyncResolver",
     "BadContentDispositionHeader",
@@ -180,6 +183,7 @@ __all__ = [
     "ServerDisconnectedError",
     "ServerFingerprintMismatch",
     "ServerTimeoutError",
+    "SocketFactoryType",
     "SocketTimeoutError",
     "StreamReader",
     "StreamReaderPayload",

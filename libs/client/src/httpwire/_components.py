@@ -7,10 +7,12 @@ httpwire-cookies and the WebSocket message models from httpwire-websocket.
 from __future__ import annotations
 
 from httpwire_connectors import (
+    AddrInfoType,
     AsyncResolver,
     BaseConnector,
     DefaultResolver,
     Fingerprint,
+    SocketFactoryType,
     TCPConnector,
     ThreadedResolver,
     UnixConnector,
@@ -19,12 +21,14 @@ from httpwire_cookies import CookieJar, DummyCookieJar
 from httpwire_websocket import WSCloseCode, WSMessage, WSMsgType
 
 __all__ = [
+    "AddrInfoType",
     "AsyncResolver",
     "BaseConnector",
     "CookieJar",
     "DefaultResolver",
     "DummyCookieJar",
     "Fingerprint",
+    "SocketFactoryType",
     "TCPConnector",
     "ThreadedResolver",
     "UnixConnector",

@@ -11,6 +11,7 @@ import logging
 
 from ._connection import Connection
 from ._connector import BaseConnector
+from ._happy_eyeballs import AddrInfoType, SocketFactoryType
 from ._interfaces import (
     ConnectionKey,
     ConnectionProtocol,
@@ -47,6 +48,7 @@ from .exceptions import (
 
 __all__ = [
     "AbstractResolver",
+    "AddrInfoType",
     "AsyncResolver",
     "BaseConnector",
     "ClientConnectionError",
@@ -72,6 +74,7 @@ __all__ = [
     "ServerDisconnectedError",
     "ServerFingerprintMismatch",
     "ServerTimeoutError",
+    "SocketFactoryType",
     "StreamProtocol",
     "TCPConnector",
     "ThreadedResolver",

@@ -14,12 +14,14 @@ from typing import Any, TypeAlias
 
 from ._interfaces import ResolveResult
 
-__all__: list[str] = []
+__all__ = ["AddrInfoType", "SocketFactoryType"]
 
 #: ``getaddrinfo``'s tuple for one address: family, socket type, protocol, canonical name, address.
-AddrInfo: TypeAlias = "tuple[int, int, int, str, tuple[Any, ...]]"
+AddrInfoType: TypeAlias = tuple[
+    int | socket.AddressFamily, int | socket.SocketKind, int, str, tuple[Any, ...]
+]
 #: aiohttp's ``socket_factory``: makes the (unconnected) socket for one connection attempt.
-SocketFactory: TypeAlias = "Callable[[AddrInfo], socket.socket]"
+SocketFactoryType: TypeAlias = Callable[[AddrInfoType], socket.socket]
 
 
 def interleave_families(
@@ -43,7 +45,7 @@ def interleave_families(
     return ordered
 
 
-def addr_info(addr: ResolveResult) -> AddrInfo:
+def addr_info(addr: ResolveResult) -> AddrInfoType:
     """The ``getaddrinfo`` tuple of a resolved (numeric) address, as a socket factory gets it.
 
     The numeric flags guarantee that no name service is consulted; an IPv6 zone (``%eth0``)
@@ -62,7 +64,7 @@ def addr_info(addr: ResolveResult) -> AddrInfo:
 
 
 def _make_socket(
-    addr: ResolveResult, socket_factory: SocketFactory | None
+    addr: ResolveResult, socket_factory: SocketFactoryType | None
 ) -> tuple[socket.socket, tuple[Any, ...]]:
     if socket_factory is None:
         # IPPROTO_TCP, not 0, for IP literals too: asyncio sets TCP_NODELAY only on sockets
@@ -82,7 +84,7 @@ async def _attempt(
     loop: asyncio.AbstractEventLoop,
     addr: ResolveResult,
     local_addr: tuple[str, int] | None,
-    socket_factory: SocketFactory | None = None,
+    socket_factory: SocketFactoryType | None = None,
 ) -> socket.socket:
     sock, target = _make_socket(addr, socket_factory)
     try:
@@ -115,7 +117,7 @@ async def open_socket(
     delay: float | None,
     interleave: int | None,
     local_addr: tuple[str, int] | None = None,
-    socket_factory: SocketFactory | None = None,
+    socket_factory: SocketFactoryType | None = None,
 ) -> socket.socket:
     """Return a connected non-blocking socket to the first address that answers.
 

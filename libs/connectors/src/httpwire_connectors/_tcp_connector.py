@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ._connection import Connection
 from ._connector import _SENTINEL, BaseConnector
 from ._dns_cache import DNSCache, HostKey
-from ._happy_eyeballs import SocketFactory, open_socket
+from ._happy_eyeballs import SocketFactoryType, open_socket
 from ._interfaces import (
     ConnectionKey,
     ConnectionProtocol,
@@ -89,7 +89,7 @@ class TCPConnector(BaseConnector):
         timeout_ceil_threshold: float = 5,
         happy_eyeballs_delay: float | None = 0.25,
         interleave: int | None = None,
-        socket_factory: SocketFactory | None = None,
+        socket_factory: SocketFactoryType | None = None,
         ssl_shutdown_timeout: float | object | None = _SENTINEL,
         protocol_factory: ProtocolFactory | None = None,
     ) -> None:
