@@ -58,6 +58,28 @@ class RequestInfo(NamedTuple):
     real_url: URL
 
 
+def frame_body(
+    headers: CIMultiDict[str], body: Payload, skip: frozenset[istr], framed: bool
+) -> bool:
+    """Give ``headers`` what ``body`` brings; returns whether it must go chunked (size unknown).
+
+    That is a Content-Length from its size, unless the request is framed otherwise (``framed``)
+    or has one, and its own headers (Content-Type...) where the request has none and they are
+    not in ``skip``.
+    """
+    chunked = False
+    if not framed and "Content-Length" not in headers:
+        size = body.size
+        if size is not None:
+            headers["Content-Length"] = str(size)
+        else:
+            chunked = True
+    for key, value in body.headers.items():
+        if key not in headers and key not in skip:
+            headers[key] = value
+    return chunked
+
+
 class ClientRequest:
     """One request as the connection pool sees it: where to connect and with which TLS setting.
 
@@ -174,19 +196,12 @@ class ClientRequest:
         else:
             payload = data_payload(body)
             self._body = payload
-            if not self.chunked and "Transfer-Encoding" not in headers:
-                size = payload.size
-                if size is not None:
-                    headers["Content-Length"] = str(size)
-                else:
-                    self.chunked = True
             if self._default_type:
                 self._default_type = False
                 headers.popall("Content-Type", None)
-            skip = self.skip_auto_headers
-            for key, value in payload.headers.items():
-                if key not in headers and key not in skip:
-                    headers[key] = value
+            framed = self.chunked or "Transfer-Encoding" in headers
+            if frame_body(headers, payload, self.skip_auto_headers, framed):
+                self.chunked = True
         if self.chunked:
             headers["Transfer-Encoding"] = "chunked"
 

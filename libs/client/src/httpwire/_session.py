@@ -43,7 +43,7 @@ from ._helpers import DEFAULT_READ_BUFSIZE, HttpVersion, HttpVersion10, HttpVers
 from ._http_writer import StreamWriter
 from ._middlewares import ClientMiddlewareType, chain
 from ._protocol import ResponseHandler, ResponseParseError
-from ._reqrep import BODILESS_METHODS, ClientRequest, ClientResponse, RequestInfo
+from ._reqrep import BODILESS_METHODS, ClientRequest, ClientResponse, RequestInfo, frame_body
 from ._request_cm import _RequestContextManager, _SessionRequestContextManager
 from ._timeout import (
     DEFAULT_TIMEOUT,
@@ -1087,16 +1087,8 @@ class ClientSession:
         if body is None:
             if method not in BODILESS_METHODS and not framed and _CONTENT_LENGTH not in headers:
                 headers[_CONTENT_LENGTH] = "0"
-        else:
-            if not framed and _CONTENT_LENGTH not in headers:
-                size = body.size
-                if size is not None:
-                    headers[_CONTENT_LENGTH] = str(size)
-                else:
-                    chunked = True
-            for key, value in body.headers.items():
-                if key not in headers and key not in skip:
-                    headers[key] = value
+        elif frame_body(headers, body, skip, framed):
+            chunked = True
         if body is not None or method not in BODILESS_METHODS:
             if caller_chunked:
                 if _CONTENT_LENGTH in headers:
@@ -1527,13 +1519,14 @@ class ClientSession:
             if tracker is not None:
                 tracker._attempt_failed(attempt, error)
             protocol.abort_exchange(error)
+        except asyncio.CancelledError:
+            if tracker is not None:
+                tracker._attempt_failed(attempt, None)
+            conn.close()
+            raise
         except BaseException as exc:
             if tracker is not None:
-                tracker._attempt_failed(
-                    attempt, None if isinstance(exc, asyncio.CancelledError) else exc
-                )
-            if isinstance(exc, asyncio.CancelledError):
-                conn.close()
+                tracker._attempt_failed(attempt, exc)
             raise
 
     @staticmethod

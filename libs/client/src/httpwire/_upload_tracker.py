@@ -39,7 +39,7 @@ class UploadTracker:
         self._final = False
         self._finished = False
         self._error: BaseException | None = None
-        self._transport: asyncio.BaseTransport | None = None
+        self._transport: asyncio.WriteTransport | None = None
         self._accepted = 0
         self._wire = 0
         self._flushed = 0
@@ -63,8 +63,7 @@ class UploadTracker:
         transport = self._transport
         if transport is None or transport.is_closing():
             return
-        buffered = transport.get_write_buffer_size()  # type: ignore[attr-defined]
-        sent = self._wire - buffered
+        sent = self._wire - transport.get_write_buffer_size()
         points = self._checkpoints
         while len(points) > 1 and points[1][1] <= sent:
             points.popleft()
@@ -94,7 +93,7 @@ class UploadTracker:
         self._error = None
         return self.attempts
 
-    def _attempt_writing(self, attempt: int, transport: asyncio.BaseTransport, head: int) -> None:
+    def _attempt_writing(self, attempt: int, transport: asyncio.WriteTransport, head: int) -> None:
         """The attempt's head (``head`` bytes) went to ``transport``; its body follows."""
         if attempt == self.attempts:
             self._transport = transport
