@@ -279,3 +279,18 @@ async def test_body_reads_as_empty_bytes_without_a_body(server: Server) -> None:
         {"PATCH", "POST", "PUT"},
     ) == (ClientRequest.GET_METHODS, ClientRequest.POST_METHODS)
     assert {"DELETE"} < ClientRequest.ALL_METHODS
+
+
+async def test_request_skip_auto_headers_is_case_insensitive(server: Server) -> None:
+    seen: list[tuple[bool, bool, list[str]]] = []
+
+    async def look(request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
+        skip = request.skip_auto_headers
+        seen.append(("User-Agent" in skip, "Content-Type" in skip, sorted(skip)))
+        return await handler(request)
+
+    server.answer("/s", reply(200, b"ok"))
+    async with ClientSession(middlewares=(look,), skip_auto_headers=["user-agent"]) as session:
+        await (await session.get(server.url("/s"))).read()
+        await (await session.get(server.url("/s"), skip_auto_headers=["CONTENT-type"])).read()
+    assert seen == [(True, False, ["user-agent"]), (True, True, ["content-type", "user-agent"])]

@@ -152,3 +152,41 @@ async def test_lenient_heads_keep_framing_strict(server: Server) -> None:
             with pytest.raises(httpwire.ClientResponseError) as info:
                 await session.get(server.url(path))
             assert info.value.status == 400
+
+
+async def test_a_released_response_reads_no_more_but_text_and_json_keep_the_read_body(
+    server: Server,
+) -> None:
+    server.answer("/j", reply(200, b'{"a": 1}', {"Content-Type": "application/json"}))
+    async with ClientSession() as session:
+        async with session.get(server.url("/j")) as resp:
+            assert await resp.read() == b'{"a": 1}'
+            assert await resp.read() == b'{"a": 1}'  # still in the block: the cached body
+        # As in aiohttp 3.14: read() after release raises, text() and json() decode the cache.
+        with pytest.raises(httpwire.ClientConnectionError, match=r"^Connection closed$"):
+            await resp.read()
+        assert await resp.text() == '{"a": 1}'
+        assert await resp.json() == {"a": 1}
+        async with session.get(server.url("/j")) as resp:
+            pass
+        with pytest.raises(httpwire.ClientConnectionError, match=r"^Connection closed$"):
+            await resp.content.readline()
+        with pytest.raises(httpwire.ClientConnectionError):
+            await resp.text()
+
+
+async def test_release_wakes_a_pending_reader_with_connection_closed(server: Server) -> None:
+    @server.route("/slow")
+    async def slow(req: Received, writer: asyncio.StreamWriter) -> bytes:
+        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nline\n\r\n")
+        await asyncio.sleep(5)
+        return b"0\r\n\r\n"
+
+    async with ClientSession() as session:
+        resp = await session.get(server.url("/slow"))
+        assert await resp.content.readline() == b"line\n"
+        asyncio.get_running_loop().call_later(0.05, resp.release)
+        with pytest.raises(httpwire.ClientConnectionError, match=r"^Connection closed$") as info:
+            await resp.content.readline()
+        assert not isinstance(info.value, httpwire.ClientPayloadError)
+        assert resp.closed

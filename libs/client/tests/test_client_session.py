@@ -183,6 +183,27 @@ async def test_skip_auto_headers(echo_server: Server) -> None:
     assert "Content-Type" not in headers
 
 
+@pytest.mark.parametrize(
+    ("session_skip", "request_skip"),
+    [(["user-agent"], ["content-type"]), (None, ["USER-AGENT", "content-TYPE"])],
+)
+async def test_skip_auto_headers_names_match_in_any_case(
+    echo_server: Server, session_skip: list[str] | None, request_skip: list[str]
+) -> None:
+    async with (
+        ClientSession(skip_auto_headers=session_skip) as session,
+        session.post(
+            echo_server.url("/echo"), data={"a": "1"}, skip_auto_headers=request_skip
+        ) as resp,
+    ):
+        headers = CIMultiDict((await resp.json())["headers"])
+    assert "User-Agent" not in headers
+    assert "Content-Type" not in headers
+    assert headers["Content-Length"] == "3"
+    if session_skip is not None:
+        assert session.skip_auto_headers == frozenset(session_skip)
+
+
 async def test_host_cannot_be_skipped_and_a_callers_cookie_header_keeps_its_place(
     echo_server: Server,
 ) -> None:
@@ -256,6 +277,21 @@ async def test_head_and_204_have_no_body(server: Server) -> None:
         async with session.get(server.url("/n")) as resp:
             assert resp.status == 204
             assert await resp.read() == b""
+    assert server.connections == 1
+
+
+async def test_101_without_upgrade_ends_at_its_head_and_keeps_the_connection(
+    server: Server,
+) -> None:
+    # RFC 9110 §15.2.2: no Upgrade header, no protocol to switch to; aiohttp reuses it too.
+    server.answer("/s", b"HTTP/1.1 101 Switching Protocols\r\n\r\n")
+    server.answer("/ok", reply(200, b"after"))
+    async with ClientSession(connector=httpwire.TCPConnector(limit=1)) as session:
+        async with session.get(server.url("/s")) as resp:
+            assert resp.status == 101
+            assert await resp.read() == b""
+        async with session.get(server.url("/ok")) as resp:
+            assert await resp.read() == b"after"
     assert server.connections == 1
 
 

@@ -561,7 +561,9 @@ async def test_close_aborts_tls_connections_by_default(
 async def test_close_waits_for_the_tls_shutdown_when_a_timeout_is_set(
     stubborn: _StubbornTLS, client_ssl: ssl.SSLContext
 ) -> None:
-    with pytest.warns(DeprecationWarning, match="ssl_shutdown_timeout is deprecated"):
+    with pytest.warns(
+        DeprecationWarning, match="^The ssl_shutdown_timeout parameter is deprecated"
+    ):
         connector = hc.TCPConnector(ssl=client_ssl, ssl_shutdown_timeout=None)
     conn, tls = await _open_busy(connector, stubborn.url())
     transport = tls.transport
@@ -619,7 +621,7 @@ async def test_ssl_shutdown_timeout_zero_warns_and_aborts(
 @pytest.mark.parametrize(("bad", "exc"), [("1", TypeError), (True, TypeError), (-1, ValueError)])
 async def test_ssl_shutdown_timeout_rejects_bad_values(bad: object, exc: type[Exception]) -> None:
     with (
-        pytest.warns(DeprecationWarning, match="ssl_shutdown_timeout is deprecated"),
+        pytest.warns(DeprecationWarning, match="^The ssl_shutdown_timeout parameter is deprecated"),
         pytest.raises(exc, match="ssl_shutdown_timeout"),
     ):
         hc.TCPConnector(ssl_shutdown_timeout=bad)

@@ -147,6 +147,24 @@ async def test_server_hostname_overrides_sni_and_check(
         conn.close()
 
 
+async def test_a_pooled_connection_is_not_reused_for_another_server_hostname(
+    tls_server: CountingServer, client_ssl: ssl.SSLContext
+) -> None:
+    async with hc.TCPConnector(ssl=client_ssl) as connector:
+        url = tls_server.url("https", "127.0.0.1")
+        first = FakeRequest(url, server_hostname="example.test")
+        conn = await connector.connect(first)
+        assert await echo(conn) == b"ping"
+        pooled = conn.protocol
+        conn.release()
+        assert first.connection_key != FakeRequest(url, server_hostname="other.test").connection_key
+        with pytest.raises(hc.ClientConnectorCertificateError, match=r"other\.test"):
+            await connector.connect(FakeRequest(url, server_hostname="other.test"))
+        conn = await connector.connect(FakeRequest(url, server_hostname="example.test"))
+        assert conn.protocol is pooled  # the same name still shares it
+        conn.close()
+
+
 async def test_sni_is_sent_without_trailing_dot(
     server_ssl: ssl.SSLContext, client_ssl: ssl.SSLContext
 ) -> None:

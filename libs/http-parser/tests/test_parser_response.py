@@ -155,6 +155,17 @@ def test_switching_protocols_with_empty_tail() -> None:
     assert events[-1] == Upgraded(b"")
 
 
+def test_101_without_upgrade_is_an_empty_final_response() -> None:
+    parser = ResponseParser()
+    events = parser.feed(b"HTTP/1.1 101 Switching Protocols\r\n\r\nHTTP/1.1 200 OK\r\n")
+    assert not events[0].upgrade
+    assert events[0].keep_alive
+    assert events[1:] == [EndOfMessage()]
+    events = parser.feed(b"Content-Length: 2\r\n\r\nok")
+    assert events[0].status == 200
+    assert body_of(events) == b"ok"
+
+
 def test_connect_2xx_is_a_tunnel_but_4xx_is_not() -> None:
     events = parse(b"HTTP/1.1 200 Connection established\r\n\r\n\x16\x03", "CONNECT")
     assert events[0].upgrade

@@ -37,7 +37,7 @@ from .streams import EMPTY_PAYLOAD, EmptyStreamReader, StreamReader, TimerLike
 
 __all__: list[str] = []
 
-_NO_BODY_STATUSES = frozenset({204, 304})
+_NO_BODY_STATUSES = frozenset({101, 204, 304})
 
 
 class UpgradeReceiver(Protocol):

@@ -10,11 +10,11 @@ import logging
 import re
 import ssl as ssllib
 from collections.abc import Callable, Sequence
-from http.cookies import CookieError, SimpleCookie
+from http.cookies import SimpleCookie
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Final, NamedTuple
 
-from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy, istr
+from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 from yarl import URL
 
 from httpwire_connectors import Connection, ConnectionKey, Fingerprint
@@ -27,6 +27,7 @@ from ._helpers import (
     parse_content_disposition,
     parse_media_type,
 )
+from ._response_cookies import response_cookies
 from .exceptions import ClientConnectionError, ClientResponseError, ContentTypeError
 from .formdata import data_payload
 from .payload import Payload
@@ -59,13 +60,13 @@ class RequestInfo(NamedTuple):
 
 
 def frame_body(
-    headers: CIMultiDict[str], body: Payload, skip: frozenset[istr], framed: bool
+    headers: CIMultiDict[str], body: Payload, skip: frozenset[str], framed: bool
 ) -> bool:
     """Give ``headers`` what ``body`` brings; returns whether it must go chunked (size unknown).
 
     That is a Content-Length from its size, unless the request is framed otherwise (``framed``)
     or has one, and its own headers (Content-Type...) where the request has none and they are
-    not in ``skip``.
+    not in ``skip`` (lowercased names).
     """
     chunked = False
     if not framed and "Content-Length" not in headers:
@@ -75,7 +76,7 @@ def frame_body(
         else:
             chunked = True
     for key, value in body.headers.items():
-        if key not in headers and key not in skip:
+        if key not in headers and not (skip and key.lower() in skip):
             headers[key] = value
     return chunked
 
@@ -91,6 +92,7 @@ class ClientRequest:
         "_body",
         "_connection_key",
         "_default_type",
+        "_skip",
         "_upload_tracker",
         "chunked",
         "compress",
@@ -102,7 +104,6 @@ class ClientRequest:
         "proxy_headers",
         "server_hostname",
         "session",
-        "skip_auto_headers",
         "ssl",
         "url",
     )
@@ -127,7 +128,7 @@ class ClientRequest:
         proxy_headers: CIMultiDict[str] | None = None,
         compress: str | None = None,
         chunked: bool = False,
-        skip_auto_headers: frozenset[istr] = frozenset(),
+        skip_auto_headers: frozenset[str] = frozenset(),
     ) -> None:
         self.method = method
         self.url = url
@@ -146,8 +147,8 @@ class ClientRequest:
         #: Whether httpwire frames the body with ``Transfer-Encoding: chunked`` (``chunked=True``,
         #: ``compress=`` or a body of unknown size); a caller's own header leaves it false.
         self.chunked = chunked
-        #: The headers the request was asked not to get by default.
-        self.skip_auto_headers = skip_auto_headers
+        # The lowercased names of the headers the request was asked not to get by default.
+        self._skip = skip_auto_headers
         #: The session sending the request (set for middlewares, which may make nested calls).
         self.session: ClientSession | None = None
         self._connection_key: ConnectionKey | None = None
@@ -155,6 +156,11 @@ class ClientRequest:
         # Content-Type is the octet-stream default of a bodiless POST-like request, which a body
         # given later by update_body() replaces with its own (aiohttp adds it only at sending).
         self._default_type = False
+
+    @property
+    def skip_auto_headers(self) -> CIMultiDict[None]:
+        """The headers the request was asked not to get by default, keyed case-insensitively."""
+        return CIMultiDict((name, None) for name in sorted(self._skip))
 
     @property
     def body(self) -> Payload | bytes:
@@ -200,7 +206,7 @@ class ClientRequest:
                 self._default_type = False
                 headers.popall("Content-Type", None)
             framed = self.chunked or "Transfer-Encoding" in headers
-            if frame_body(headers, payload, self.skip_auto_headers, framed):
+            if frame_body(headers, payload, self._skip, framed):
                 self.chunked = True
         if self.chunked:
             headers["Transfer-Encoding"] = "chunked"
@@ -239,6 +245,7 @@ class ClientRequest:
                 self.proxy,
                 self.proxy_auth,
                 hash(tuple(proxy_headers.items())) if proxy_headers else None,
+                self.server_hostname,
             )
         return key
 
@@ -420,15 +427,10 @@ class ClientResponse:
 
     @property
     def cookies(self) -> SimpleCookie:
-        """The cookies the response set (its Set-Cookie fields)."""
+        """The cookies the response set: one ``Morsel`` per Set-Cookie field, as it was sent."""
         cookies = self._cookies
         if cookies is None:
-            cookies = self._cookies = SimpleCookie()
-            for header in self._headers.getall("Set-Cookie", ()):
-                try:
-                    cookies.load(header)
-                except CookieError as exc:
-                    client_logger.warning("Can not load response cookies: %s", exc)
+            cookies = self._cookies = response_cookies(self._headers.getall("Set-Cookie", ()))
         return cookies
 
     @cookies.setter
@@ -500,7 +502,7 @@ class ClientResponse:
     def release(self) -> Any:
         """Done with the response: pool the connection if the body was read, else close it."""
         if not self._released:
-            self._released = True
+            self._notify_content()
         self._closed = True
         conn = self._connection
         if conn is not None:
@@ -518,13 +520,21 @@ class ClientResponse:
     def close(self) -> None:
         """Close the response and its connection, whatever state they are in."""
         if not self._released:
-            self._released = True
+            self._notify_content()
         self._closed = True
         self._cancel_writer()
         conn = self._connection
         if conn is not None:
             self._connection = None
             conn.close()
+
+    def _notify_content(self) -> None:
+        # As in aiohttp, a released response's body is gone: reads of ``content`` (one that is
+        # waiting, too) raise instead of returning what happened to be buffered.
+        self._released = True
+        content = self.content
+        if content is not None and content.exception() is None:
+            content.set_exception(ClientConnectionError("Connection closed"))
 
     def _cancel_writer(self) -> None:
         writer = self._writer
@@ -586,6 +596,10 @@ class ClientResponse:
         """The whole body (decoded per Content-Encoding unless auto_decompress is off)."""
         body = self._body
         if body is not None:
+            if self._released:
+                # aiohttp 3.14: read() after release() raises; text() and json() still decode
+                # the body read before.
+                raise ClientConnectionError("Connection closed")
             return body
         if self._released and (self.content is None or not self.content.at_eof()):
             raise ClientConnectionError("Connection closed")
@@ -613,7 +627,7 @@ class ClientResponse:
 
     async def text(self, encoding: str | None = None, errors: str = "strict") -> str:
         """The body decoded with ``encoding`` (by default :meth:`get_encoding`)."""
-        body = await self.read()
+        body = self._body if self._body is not None else await self.read()
         if encoding is None:
             encoding = self.get_encoding()
         return body.decode(encoding, errors=errors)
@@ -630,7 +644,7 @@ class ClientResponse:
         Raises :class:`ContentTypeError` when the Content-Type is not JSON (``application/json``
         or any ``+json`` type), unless ``content_type`` is ``None``.
         """
-        body = await self.read()
+        body = self._body if self._body is not None else await self.read()
         if content_type:
             ctype = self._headers.get("Content-Type", "").lower()
             if not _JSON_RE.match(ctype) and (content_type not in ctype):

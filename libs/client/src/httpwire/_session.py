@@ -218,6 +218,7 @@ class ClientSession:
             "_trust_env",
             "_default_headers",
             "_skip_auto_headers",
+            "_skip_lower",
             "_request_class",
             "_response_class",
             "_ws_response_class",
@@ -366,6 +367,8 @@ class ClientSession:
         self._skip_auto_headers: frozenset[istr] = (
             frozenset(istr(h) for h in skip_auto_headers) if skip_auto_headers else frozenset()
         )
+        # The same names lowercased: header names compare case-insensitively.
+        self._skip_lower = frozenset(h.lower() for h in self._skip_auto_headers)
         self._request_class = request_class
         self._response_class = response_class
         self._ws_response_class = ws_response_class
@@ -713,11 +716,9 @@ class ClientSession:
         if url.scheme not in connector.allowed_protocol_schema_set:
             raise NonHttpUrlClientError(url)
         if skip_auto_headers is not None:
-            skip: frozenset[istr] = (
-                frozenset(istr(h) for h in skip_auto_headers) | self._skip_auto_headers
-            )
+            skip = frozenset(h.lower() for h in skip_auto_headers) | self._skip_lower
         else:
-            skip = self._skip_auto_headers
+            skip = self._skip_lower
         if proxy is None:
             proxy = self._default_proxy
         if proxy_auth is None:
@@ -992,7 +993,7 @@ class ClientSession:
         method: str,
         url: URL,
         base_headers: CIMultiDict[str],
-        skip: frozenset[istr],
+        skip: frozenset[str],
         cookies: Any,
         auth: BasicAuth | None,
         body: Payload | None,
@@ -1055,11 +1056,11 @@ class ClientSession:
                 headers[key] = value
             else:
                 headers.add(key, value)
-        if "Accept" not in headers and "Accept" not in skip:
+        if "Accept" not in headers and "accept" not in skip:
             headers["Accept"] = "*/*"
-        if "Accept-Encoding" not in headers and "Accept-Encoding" not in skip:
+        if "Accept-Encoding" not in headers and "accept-encoding" not in skip:
             headers["Accept-Encoding"] = _ACCEPT_ENCODING
-        if "User-Agent" not in headers and "User-Agent" not in skip:
+        if "User-Agent" not in headers and "user-agent" not in skip:
             headers["User-Agent"] = SERVER_SOFTWARE
         existing = headers.get(_COOKIE)
         cookie = self._cookie_header(url, cookies, existing, jar_cookie)
@@ -1106,7 +1107,7 @@ class ClientSession:
         if expect100:
             headers["Expect"] = "100-continue"
         default_type = (
-            method in _POST_METHODS and _CONTENT_TYPE not in skip and _CONTENT_TYPE not in headers
+            method in _POST_METHODS and "content-type" not in skip and _CONTENT_TYPE not in headers
         )
         if default_type:
             headers[_CONTENT_TYPE] = "application/octet-stream"

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from httpwire_connectors import AbstractResolver
-from httpwire_cookies import AbstractCookieJar
+from httpwire_connectors import AbstractResolver, ResolveResult
+from httpwire_cookies import AbstractCookieJar, ClearCookiePredicate
 
-__all__ = ["AbstractCookieJar", "AbstractResolver", "AbstractStreamWriter"]
+__all__ = [
+    "AbstractCookieJar",
+    "AbstractResolver",
+    "AbstractStreamWriter",
+    "ClearCookiePredicate",
+    "ResolveResult",
+]
 
 
 class AbstractStreamWriter(ABC):

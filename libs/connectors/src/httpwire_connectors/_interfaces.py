@@ -31,7 +31,9 @@ class ConnectionKey(NamedTuple):
     """What makes two requests able to share a pooled connection.
 
     The same fields as aiohttp's key: the endpoint, the TLS setting (``True`` means the
-    default verifying context), the proxy and its credentials, and a hash of the proxy headers.
+    default verifying context), the proxy and its credentials, a hash of the proxy headers, and
+    the ``server_hostname`` override (a TLS connection checked for one name is never reused for
+    another).
     """
 
     host: str
@@ -41,6 +43,7 @@ class ConnectionKey(NamedTuple):
     proxy: URL | None
     proxy_auth: Any
     proxy_headers_hash: int | None
+    server_hostname: str | None = None
 
 
 class RequestLike(Protocol):

@@ -454,7 +454,7 @@ def _check_shutdown_timeout(value: object) -> float | None:
     if value is _SENTINEL:
         return 0.0
     warnings.warn(
-        "ssl_shutdown_timeout is deprecated (as in aiohttp 3.14); "
+        "The ssl_shutdown_timeout parameter is deprecated (as in aiohttp 3.14); "
         "use close(abort_ssl=True) to abort TLS connections on close",
         DeprecationWarning,
         stacklevel=3,

@@ -90,6 +90,7 @@ class FakeRequest:
             self.proxy,
             self.proxy_auth,
             headers_hash,
+            self.server_hostname,
         )
 
 

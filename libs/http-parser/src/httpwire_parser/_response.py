@@ -22,6 +22,7 @@ from ._headers import (
     CONTENT_LENGTH,
     SMALL_SECTION,
     TRANSFER_ENCODING,
+    UPGRADE,
     chunked_framing,
     connection_tokens,
     content_length,
@@ -61,8 +62,9 @@ class ResponseParser(BaseParser):
     so pipelined requests are matched in order; an empty queue means GET), then pass every byte
     received to :meth:`feed` and the end of the stream to :meth:`feed_eof`. Both return events:
     :class:`InformationalResponse` for 1xx interim responses, then per response a
-    :class:`Response`, :class:`Data` pieces and :class:`EndOfMessage`; a 101 or a 2xx to CONNECT
-    ends with :class:`Upgraded` carrying the bytes that follow the head.
+    :class:`Response`, :class:`Data` pieces and :class:`EndOfMessage`; a 101 with an Upgrade
+    header or a 2xx to CONNECT ends with :class:`Upgraded` carrying the bytes that follow the head
+    (a 101 without one is an empty final response, the connection staying HTTP/1.1).
 
     Limits: ``max_line_size`` bounds the status line and chunk lines, ``max_field_size`` each
     field line, ``max_headers`` the number of field lines per section, ``max_trailer_size`` the
@@ -202,12 +204,14 @@ class ResponseParser(BaseParser):
         else:
             keep_alive = keep_alive_for(version, connection_tokens(connection))
         proxy = CIMultiDictProxy(headers)
-        if status == 101 or (method == "CONNECT" and status < 300):
+        if (status == 101 and UPGRADE in headers) or (method == "CONNECT" and status < 300):
             events.append(Response(version, status, reason, proxy, False, True, False, length, raw))
             events.append(EndOfMessage(EMPTY_HEADERS, ()))
             self._state = SWITCHING
             return after
-        if method == "HEAD" or status == 204 or status == 304:
+        # A 101 that names no protocol to switch to (RFC 9110 §15.2.2 requires Upgrade) switches
+        # nothing: like a 204 it ends at its head and the connection stays HTTP/1.1.
+        if method == "HEAD" or status == 204 or status == 304 or status == 101:
             events.append(
                 Response(version, status, reason, proxy, keep_alive, False, False, length, raw)
             )
