@@ -418,6 +418,7 @@ async def test_connection_close_request_header_is_honoured(it_nginx: Nginx) -> N
         assert connector.stats.idle == 0
 
 
+@pytest.mark.filterwarnings("ignore:Sending a large body:ResourceWarning")
 async def test_put_upload_round_trip(it_nginx: Nginx) -> None:
     payload = (it_nginx.root / "big.bin").read_bytes()[: 3 * 1024 * 1024 + 17]
     url = f"{it_nginx.url}/upload/bytes.bin"
@@ -479,6 +480,7 @@ async def test_expect_100_continue(it_nginx: Nginx) -> None:
     assert (it_nginx.root / "uploads" / "expect.txt").read_bytes() == payload
 
 
+@pytest.mark.filterwarnings("ignore:Sending a large body:ResourceWarning")
 async def test_upload_over_the_size_limit_is_413(it_nginx: Nginx) -> None:
     url = f"{it_nginx.url}/upload/too-big.bin"
     fds_before = _servers.fd_count()

@@ -123,6 +123,7 @@ async def test_http_through_the_proxy_in_absolute_form(
     assert "Proxy-Authorization" not in headers
 
 
+@pytest.mark.filterwarnings("ignore:Sending a large body:ResourceWarning")
 async def test_post_body_is_relayed_whole(it_tinyproxy: Tinyproxy, target: int) -> None:
     body = bytes(range(256)) * 8192  # 2 MiB
     async with asyncio.timeout(TIMEOUT), aiohttp.ClientSession() as session:

@@ -13,6 +13,7 @@ import pytest
 import trustme
 from multidict import CIMultiDict
 
+import httpwire
 from httpwire import (
     BasicAuth,
     ClientHttpProxyError,
@@ -305,3 +306,14 @@ async def test_trust_env_uses_the_environment(
     async with ClientSession(trust_env=True) as session, session.get(target.url("/")) as resp:
         assert resp.status == 200
     assert len(proxy.seen) == 1
+
+
+@pytest.mark.parametrize("proxy", ["InvalidUrl", "proxy.example:3128", "http://"])
+async def test_a_proxy_url_without_a_host_is_an_invalid_url_before_connecting(
+    target: Server, proxy: str
+) -> None:
+    async with ClientSession() as session:
+        with pytest.raises(httpwire.InvalidURL) as info:
+            await session.get(target.url("/"), proxy=proxy)
+    assert str(info.value.url) == proxy
+    assert target.connections == 0

@@ -7,6 +7,7 @@ import contextlib
 import gzip
 import io
 import json
+import warnings
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -14,7 +15,10 @@ from pathlib import Path
 import pytest
 from multidict import CIMultiDict
 
+import httpwire
 from httpwire import (
+    BufferedReaderPayload,
+    BytesPayload,
     ClientConnectionError,
     ClientPayloadError,
     ClientSession,
@@ -61,7 +65,8 @@ async def test_binary_file_is_streamed_with_its_length(ok_server: Server, tmp_pa
     received = await post(ok_server, fh)
     assert received.body == data
     assert _sized(received)
-    assert received.headers["Content-Disposition"] == 'attachment; filename="data.bin"'
+    assert received.headers["Content-Type"] == "application/octet-stream"
+    assert "Content-Disposition" not in received.headers  # a whole body is no attachment
     async with asyncio.timeout(5):  # a file may be closed off the loop, not waited for
         while not fh.closed:
             await asyncio.sleep(0.01)
@@ -449,6 +454,7 @@ async def test_an_early_answer_never_pools_a_connection_whose_body_is_still_bein
     assert second[0].startswith(b"GET /second ")
 
 
+@pytest.mark.filterwarnings("ignore:Sending a large body:ResourceWarning")
 @pytest.mark.parametrize(
     "kind", [bytes, bytearray, memoryview], ids=["bytes", "bytearray", "memoryview"]
 )
@@ -493,6 +499,7 @@ async def test_large_text_and_json_bodies_arrive_whole_with_their_length(ok_serv
     assert received.headers["Content-Type"] == "application/json"
 
 
+@pytest.mark.filterwarnings("ignore:Sending a large body:ResourceWarning")
 async def test_large_in_memory_body_to_a_server_that_closes_fails_clearly() -> None:
     async def handler(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: bytes
@@ -551,3 +558,24 @@ async def test_200_mib_file_upload_holds_bounded_memory(tmp_path: Path) -> None:
                 assert await resp.read() == b"done"
     assert received == size
     assert peak - before < 48 * 1024 * 1024, f"RSS grew by {(peak - before) >> 20} MiB"
+
+
+async def test_a_file_payload_given_as_is_keeps_its_disposition(
+    ok_server: Server, tmp_path: Path
+) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"text")
+    with path.open("rb") as fh:
+        received = await post(ok_server, BufferedReaderPayload(fh))
+    assert received.body == b"text"
+    assert received.headers["Content-Type"] == "text/plain"
+    assert received.headers["Content-Disposition"] == 'attachment; filename="notes.txt"'
+
+
+def test_a_bytes_body_over_one_mib_emits_aiohttps_resource_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        BytesPayload(b"0" * 2**20)  # exactly 1 MiB: silent
+    for value in (b"0" * (2**20 + 1), bytearray(2**20 + 1), "0" * (2**20 + 1)):
+        with pytest.warns(ResourceWarning, match="pass an io.BytesIO object instead"):
+            httpwire.payload.get_payload(value)

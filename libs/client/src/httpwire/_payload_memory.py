@@ -7,6 +7,7 @@ request leaves in a single transport write together with its head.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -20,11 +21,17 @@ JSONEncoder = Callable[[Any], str]
 JSONBytesEncoder = Callable[[Any], bytes]
 
 
+#: Above this size a bytes body emits aiohttp's ``ResourceWarning`` (1 MiB, as aiohttp).
+TOO_LARGE_BYTES_BODY = 2**20
+
+
 class BytesPayload(Payload):
     """A body already in memory: ``bytes``, ``bytearray`` or ``memoryview``.
 
     Its Content-Type is ``application/octet-stream`` unless given, even with a ``filename``
-    (aiohttp does not guess one for bytes).
+    (aiohttp does not guess one for bytes). Over 1 MiB it emits aiohttp's ``ResourceWarning``
+    (hidden by default), which code written for aiohttp may test for; httpwire itself hands such
+    a body to the transport without copying it.
     """
 
     _autoclose = True
@@ -44,6 +51,14 @@ class BytesPayload(Payload):
             self._size = value.nbytes
         else:
             raise TypeError(f"value argument must be bytes-like, not {type(value).__name__!r}")
+        if self._size > TOO_LARGE_BYTES_BODY:
+            warnings.warn(
+                "Sending a large body directly with raw bytes might lock the event loop. "
+                "You should probably pass an io.BytesIO object instead",
+                ResourceWarning,
+                source=self,
+                stacklevel=2,
+            )
         super().__init__(
             value,
             headers=headers,

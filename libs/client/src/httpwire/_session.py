@@ -730,6 +730,9 @@ class ClientSession:
                 proxy_url = URL(proxy)
             except ValueError as exc:
                 raise InvalidURL(proxy) from exc
+            if not proxy_url.raw_host:
+                # "proxy.example:3128" or a bare word: no host to connect to (aiohttp's error).
+                raise InvalidURL(proxy)
             proxy_headers_ = self._prepare_headers(proxy_headers)
         if timeout is sentinel or timeout is None:
             real_timeout = self._timeout

@@ -20,6 +20,7 @@ from multidict import MultiDict, MultiDictProxy
 from ._mime import check_header_text, guess_filename
 from ._multipart_writer import MultipartWriter
 from ._payload_base import Payload, PayloadLookupError
+from ._payload_files import IOBasePayload
 from ._payload_memory import BytesPayload
 from .payload import get_payload
 
@@ -204,10 +205,16 @@ def data_payload(data: Any) -> Payload:
     Anything else raises :class:`TypeError` naming its type, before any connection is taken.
     """
     try:
-        return get_payload(data)
+        payload = get_payload(data)
     except PayloadLookupError:
         if not isinstance(data, (Mapping, list, tuple, FormData)):
             raise
+    else:
+        if payload is not data and isinstance(payload, IOBasePayload):
+            # A file sent as the whole body is not an attachment (aiohttp builds it with
+            # disposition=None); the filename matters only inside a multipart body.
+            payload.headers.popall("Content-Disposition", None)
+        return payload
     form = data if isinstance(data, FormData) else FormData(data)
-    payload: Payload = form()
-    return payload
+    form_payload: Payload = form()
+    return form_payload
