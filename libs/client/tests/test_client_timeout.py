@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from httpwire import ClientSession, ClientTimeout
+from httpwire import ClientResponse, ClientSession, ClientTimeout
 from httpwire._timeout import SharedDeadlines, TimerContext, ceil_deadline
 
 from .conftest import Received, Server, reply
@@ -110,3 +110,37 @@ async def test_session_requests_share_deadlines_and_still_time_out(server: Serve
         async with session.get(server.url("/ok")) as resp:
             await resp.read()
         assert len(session._deadlines) == 0
+
+
+@pytest.mark.parametrize("how", ["iter_chunked", "read", "readline", "readchunk"])
+async def test_the_total_timeout_ends_a_read_that_never_has_to_wait(
+    server: Server, how: str
+) -> None:
+    # The server keeps the buffer full, so no read waits for data; the deadline must still end it.
+    @server.route("/endless")
+    async def endless(req: Received, writer: asyncio.StreamWriter) -> bytes:
+        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        while True:
+            writer.write(b"400\r\n" + b"1\n" * 512 + b"\r\n")
+            await writer.drain()
+            await asyncio.sleep(0.005)
+
+    async def consume(resp: ClientResponse) -> None:
+        while True:
+            if how == "iter_chunked":
+                async for _ in resp.content.iter_chunked(1):
+                    await asyncio.sleep(0.01)
+            elif how == "read":
+                await resp.content.read(1)
+            elif how == "readline":
+                await resp.content.readline()
+            else:
+                await resp.content.readchunk()
+            await asyncio.sleep(0.01)
+
+    async with ClientSession() as session:
+        resp = await session.get(server.url("/endless"), timeout=ClientTimeout(total=0.3))
+        async with asyncio.timeout(3):  # a failure here must not hang the suite
+            with pytest.raises(TimeoutError):
+                await consume(resp)
+        resp.close()

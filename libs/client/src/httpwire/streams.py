@@ -41,6 +41,9 @@ class FlowControl(Protocol):
 class TimerLike(Protocol):
     """The request's total-timeout context: entered around every wait for data."""
 
+    @property
+    def timed_out(self) -> bool: ...
+
     def __enter__(self) -> object: ...
 
     def __exit__(
@@ -339,6 +342,10 @@ class StreamReader:
                 self._protocol.resume_reading()
 
     def _read_nowait_chunk(self, n: int) -> bytes:
+        timer = self._timer
+        if timer is not None and timer.timed_out:
+            # A body that is always buffered never waits: the total timeout is checked here too.
+            raise TimeoutError
         first = self._buffer[0]
         if n != -1 and len(first) > n:
             data = first[:n]
