@@ -162,3 +162,29 @@ async def test_queued_when_the_limit_is_reached(routes: Server) -> None:
     names = [name for name, _, _ in events]
     assert names.count("on_connection_queued_start") == 1
     assert names.count("on_connection_queued_end") == 1
+
+
+async def test_a_failing_on_request_start_ends_only_the_traces_that_started(
+    server: Server,
+) -> None:
+    ended: list[tuple[str, BaseException]] = []
+
+    def config(name: str, fail: bool) -> TraceConfig:
+        async def start(session: ClientSession, ctx: SimpleNamespace, params: Any) -> None:
+            if fail:
+                raise RuntimeError("trace boom")
+
+        async def exception(session: ClientSession, ctx: SimpleNamespace, params: Any) -> None:
+            ended.append((name, params.exception))
+
+        trace = TraceConfig()
+        trace.on_request_start.append(start)
+        trace.on_request_exception.append(exception)
+        return trace
+
+    configs = [config("first", False), config("failing", True), config("never", False)]
+    async with ClientSession(trace_configs=configs) as session:
+        with pytest.raises(RuntimeError, match="trace boom"):
+            await session.get(server.url("/"))
+    assert [(name, str(exc)) for name, exc in ended] == [("first", "trace boom")]
+    assert server.connections == 0

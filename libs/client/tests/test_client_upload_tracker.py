@@ -16,6 +16,8 @@ from httpwire import (
     ClientRequest,
     ClientResponse,
     ClientSession,
+    InvalidURL,
+    NonHttpUrlClientError,
     UploadAbortedError,
     UploadTracker,
 )
@@ -244,3 +246,71 @@ async def test_repr_shows_progress(echo_server: Server) -> None:
     await _post(echo_server, tracker, b"r" * 7)
     await tracker.upload_complete
     assert repr(tracker) == "<UploadTracker attempts=1 bytes_written=7 complete=True>"
+
+
+@pytest.mark.parametrize(
+    ("url", "kwargs", "error"),
+    [
+        ("ftp://example.test/", {}, NonHttpUrlClientError),
+        ("/up", {"data": b"x", "json": {}}, ValueError),
+        ("/up", {"json": object()}, TypeError),
+        ("/up", {"ssl": object()}, TypeError),
+        ("/up", {"proxy": "http://[invalid"}, InvalidURL),
+    ],
+    ids=["non-http", "data-and-json", "unserializable-json", "bad-ssl", "bad-proxy"],
+)
+async def test_a_request_refused_before_any_attempt_settles_the_tracker(
+    echo_server: Server, url: str, kwargs: dict[str, object], error: type[Exception]
+) -> None:
+    tracker = UploadTracker()
+    target = url if "://" in url else str(echo_server.url(url))
+    async with ClientSession() as session:
+        with pytest.raises(error):
+            await session.post(target, upload_tracker=tracker, **kwargs)  # type: ignore[arg-type]
+    assert tracker.attempts == 0
+    assert isinstance(tracker.upload_complete.exception(), UploadAbortedError)
+    assert echo_server.connections == 0
+
+
+async def test_a_closed_session_settles_the_tracker() -> None:
+    session = ClientSession()
+    await session.close()
+    tracker = UploadTracker()
+    with pytest.raises(RuntimeError, match="Session is closed"):
+        await session.get("http://example.test/", upload_tracker=tracker)
+    assert isinstance(tracker.upload_complete.exception(), UploadAbortedError)
+
+
+async def test_cancelling_a_request_whose_body_generator_is_parked_aborts_the_upload(
+    server: Server,
+) -> None:
+    @server.route("/slow")
+    async def slow(req: Received, writer: asyncio.StreamWriter) -> bytes:
+        return reply(200, b"never")
+
+    first_sent = asyncio.Event()
+    closed = asyncio.Event()
+
+    async def parked() -> AsyncIterator[bytes]:
+        try:
+            yield b"a" * 100
+            first_sent.set()
+            await asyncio.Event().wait()  # parked until cancelled
+            yield b"never"
+        finally:
+            closed.set()
+
+    tracker = UploadTracker()
+    async with ClientSession() as session:
+        task = asyncio.create_task(
+            session.post(server.url("/slow"), data=parked(), upload_tracker=tracker)
+        )
+        await first_sent.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        async with asyncio.timeout(5):
+            with pytest.raises(UploadAbortedError):
+                await tracker.upload_complete
+            await closed.wait()  # the body writer stopped: the generator was closed
+    assert tracker.attempts == 1

@@ -685,95 +685,105 @@ class ClientSession:
         upload_tracker: UploadTracker | None = None,
         _auth_warned: bool = False,
     ) -> ClientResponse:
-        if self.closed:
-            raise RuntimeError("Session is closed")
         if upload_tracker is not None:
             upload_tracker._bind()
-        method = method.upper()
-        if (auth is not None or proxy_auth is not None) and not _auth_warned:
-            warn_auth_deprecated(auth, proxy_auth, stacklevel=3)
-        if ssl is not True or verify_ssl is not None or ssl_context is not None or fingerprint:
-            ssl = _merge_ssl(ssl, verify_ssl, ssl_context, fingerprint)
-        if data is not None and json is not None:
-            raise ValueError("data and json parameters can not be used at the same time")
-        if json is not None:
-            if self._json_serialize_bytes is not None:
-                data = JsonBytesPayload(json, dumps=self._json_serialize_bytes)
-            else:
-                data = JsonPayload(json, dumps=self._json_serialize)
-        if not isinstance(chunked, bool) and chunked is not None:
-            warnings.warn("Chunk size is deprecated #1615", DeprecationWarning, stacklevel=3)
-            chunked = True
-        chunked_: bool | None = None if chunked is None else bool(chunked)
-        headers_ = self._prepare_headers(headers)
-        plain = headers is None and skip_auto_headers is None
         try:
-            url = self._build_url(str_or_url)
-        except ValueError as exc:
-            raise InvalidUrlClientError(str_or_url) from exc
-        connector = self._connector
-        assert connector is not None
-        if url.scheme not in connector.allowed_protocol_schema_set:
-            raise NonHttpUrlClientError(url)
-        if skip_auto_headers is not None:
-            skip = frozenset(h.lower() for h in skip_auto_headers) | self._skip_lower
-        else:
-            skip = self._skip_lower
-        if proxy is None:
-            proxy = self._default_proxy
-        if proxy_auth is None:
-            proxy_auth = self._default_proxy_auth
-        proxy_url: URL | None = None
-        proxy_headers_: CIMultiDict[str] | None = None
-        if proxy is not None:
+            if self.closed:
+                raise RuntimeError("Session is closed")
+            method = method.upper()
+            if (auth is not None or proxy_auth is not None) and not _auth_warned:
+                warn_auth_deprecated(auth, proxy_auth, stacklevel=3)
+            if ssl is not True or verify_ssl is not None or ssl_context is not None or fingerprint:
+                ssl = _merge_ssl(ssl, verify_ssl, ssl_context, fingerprint)
+            if data is not None and json is not None:
+                raise ValueError("data and json parameters can not be used at the same time")
+            if json is not None:
+                if self._json_serialize_bytes is not None:
+                    data = JsonBytesPayload(json, dumps=self._json_serialize_bytes)
+                else:
+                    data = JsonPayload(json, dumps=self._json_serialize)
+            if not isinstance(chunked, bool) and chunked is not None:
+                warnings.warn("Chunk size is deprecated #1615", DeprecationWarning, stacklevel=3)
+                chunked = True
+            chunked_: bool | None = None if chunked is None else bool(chunked)
+            headers_ = self._prepare_headers(headers)
+            plain = headers is None and skip_auto_headers is None
             try:
-                proxy_url = URL(proxy)
+                url = self._build_url(str_or_url)
             except ValueError as exc:
-                raise InvalidURL(proxy) from exc
-            if not proxy_url.raw_host:
-                # "proxy.example:3128" or a bare word: no host to connect to (aiohttp's error).
-                raise InvalidURL(proxy)
-            proxy_headers_ = self._prepare_headers(proxy_headers)
-        if timeout is sentinel or timeout is None:
-            real_timeout = self._timeout
-        elif isinstance(timeout, ClientTimeout):
-            real_timeout = timeout
-        else:
-            real_timeout = ClientTimeout(total=timeout)
-        if read_bufsize is None:
-            read_bufsize = self._read_bufsize
-        if auto_decompress is None:
-            auto_decompress = self._auto_decompress
-        if read_until_eof is None:
-            read_until_eof = self._read_until_eof
-        if max_line_size is None:
-            max_line_size = self._max_line_size
-        if max_field_size is None:
-            max_field_size = self._max_field_size
-        if max_headers is None:
-            max_headers = self._max_headers
-        if raise_for_status is None:
-            raise_for_status = self._raise_for_status
+                raise InvalidUrlClientError(str_or_url) from exc
+            connector = self._connector
+            assert connector is not None
+            if url.scheme not in connector.allowed_protocol_schema_set:
+                raise NonHttpUrlClientError(url)
+            if skip_auto_headers is not None:
+                skip = frozenset(h.lower() for h in skip_auto_headers) | self._skip_lower
+            else:
+                skip = self._skip_lower
+            if proxy is None:
+                proxy = self._default_proxy
+            if proxy_auth is None:
+                proxy_auth = self._default_proxy_auth
+            proxy_url: URL | None = None
+            proxy_headers_: CIMultiDict[str] | None = None
+            if proxy is not None:
+                try:
+                    proxy_url = URL(proxy)
+                except ValueError as exc:
+                    raise InvalidURL(proxy) from exc
+                if not proxy_url.raw_host:
+                    # "proxy.example:3128" or a bare word: no host to connect to (aiohttp's error).
+                    raise InvalidURL(proxy)
+                proxy_headers_ = self._prepare_headers(proxy_headers)
+            if timeout is sentinel or timeout is None:
+                real_timeout = self._timeout
+            elif isinstance(timeout, ClientTimeout):
+                real_timeout = timeout
+            else:
+                real_timeout = ClientTimeout(total=timeout)
+            if read_bufsize is None:
+                read_bufsize = self._read_bufsize
+            if auto_decompress is None:
+                auto_decompress = self._auto_decompress
+            if read_until_eof is None:
+                read_until_eof = self._read_until_eof
+            if max_line_size is None:
+                max_line_size = self._max_line_size
+            if max_field_size is None:
+                max_field_size = self._max_field_size
+            if max_headers is None:
+                max_headers = self._max_headers
+            if raise_for_status is None:
+                raise_for_status = self._raise_for_status
 
-        loop = self._loop
-        timer: TimerContext | None = None
-        if real_timeout.total:
-            timer = TimerContext(loop)
-            total, threshold = real_timeout.total, real_timeout.ceil_threshold
-            timer.start(
-                ceil_deadline(loop, total, threshold),
-                self._deadlines if total > threshold else None,
+            loop = self._loop
+            timer: TimerContext | None = None
+            if real_timeout.total:
+                timer = TimerContext(loop)
+                total, threshold = real_timeout.total, real_timeout.ceil_threshold
+                timer.start(
+                    ceil_deadline(loop, total, threshold),
+                    self._deadlines if total > threshold else None,
+                )
+            traces: list[Trace] = (
+                build_traces(self, self._trace_configs, trace_request_ctx)
+                if self._trace_configs
+                else []
             )
-        traces: list[Trace] = (
-            build_traces(self, self._trace_configs, trace_request_ctx)
-            if self._trace_configs
-            else []
-        )
+        except BaseException:
+            # Refused before any attempt: the tracker settles with UploadAbortedError.
+            if upload_tracker is not None:
+                upload_tracker._finalize()
+            raise
         resp: ClientResponse | None = None
         body: Payload | None = None
+        started = traces
         try:
-            for trace in traces:
-                await trace.send_request_start(method, url.update_query(params), headers_)
+            if traces:
+                started = []
+                for trace in traces:
+                    await trace.send_request_start(method, url.update_query(params), headers_)
+                    started.append(trace)
             with timer if timer is not None else NO_TIMER:
                 redirects = 0
                 history: list[ClientResponse] = []
@@ -936,7 +946,8 @@ class ClientSession:
                 resp.close()
             if body is not None:
                 await body.close()
-            for trace in traces:
+            # A trace whose on_request_start did not complete gets no terminal event.
+            for trace in started:
                 await trace.send_request_exception(
                     method,
                     url.update_query(params),
@@ -1248,6 +1259,7 @@ class ClientSession:
         ]:
             # RFC 9112 §9.6: no further request goes on a connection after one that said close.
             protocol.force_close()
+        task: asyncio.Task[None] | None = None
         try:
             waiter = protocol.expect_response(
                 req.method,
@@ -1262,7 +1274,6 @@ class ClientSession:
             )
             transport = protocol.transport
             assert transport is not None
-            task: asyncio.Task[None] | None = None
             chunked = (
                 _TRANSFER_ENCODING in headers and "chunked" in headers[_TRANSFER_ENCODING].lower()
             )
@@ -1348,6 +1359,10 @@ class ClientSession:
                     raise _Retry() from None
                 raise
         except BaseException:
+            if task is not None and not task.done():
+                # The body writer may be parked in the caller's generator, where closing the
+                # connection does not reach it: stop it, or it (and its tracker) never ends.
+                task.cancel()
             conn.close()
             raise
         resp = self._response_class(
