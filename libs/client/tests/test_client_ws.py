@@ -1354,3 +1354,45 @@ def test_public_methods_match_aiohttp() -> None:
         assert list(ours) == list(theirs), name
     assert list(ClientWSTimeout.__dataclass_fields__) == ["ws_receive", "ws_close"]
     assert issubclass(WSMessageTypeError, TypeError)
+
+
+async def test_frames_after_the_101_are_bounded_while_a_trace_callback_holds_the_handshake() -> (
+    None
+):
+    # Nothing reads the WebSocket until ws_connect() returns, and on_request_end runs before
+    # that: the bytes the peer sends meanwhile must pause the socket, not pile up.
+    payload = b"y" * 65535
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        _, headers = await read_head(reader)
+        writer.write(switching(headers["sec-websocket-key"]))
+        writer.write(frame(0x2, payload) * 64)
+        await writer.drain()
+        await reader.read()  # until the client closes
+
+    seen: list[tuple[bool, int]] = []
+
+    async def on_request_end(session: Any, ctx: Any, params: Any) -> None:
+        protocol = params.response.connection.protocol
+        async with asyncio.timeout(5):
+            while not protocol.reading_paused:
+                await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)  # a paused socket delivers nothing more
+        seen.append((protocol.reading_paused, len(protocol.upgrade_tail)))
+
+    trace = httpwire.TraceConfig()
+    trace.on_request_end.append(on_request_end)
+    async with (
+        raw_server(handler) as url,
+        httpwire.ClientSession(trace_configs=[trace]) as session,
+        session.ws_connect(url, timeout=ClientWSTimeout(ws_close=0.1)) as ws,
+    ):
+        assert seen
+        assert seen[0][0]
+        # read_bufsize (64 KiB) plus what the reads in flight brought (asyncio reads up to
+        # 256 KiB at once); the peer sent 4 MiB, which an unbounded buffer would all hold.
+        assert seen[0][1] < 2**16 + 2 * 2**18
+        for _ in range(64):
+            message = await ws.receive(timeout=5)
+            assert message.type is httpwire.WSMsgType.BINARY
+            assert message.data == payload

@@ -106,6 +106,7 @@ class ResponseHandler(asyncio.Protocol):
         self._upgraded = False
         self.upgrade_tail = b""
         self._upgrade_receiver: UpgradeReceiver | None = None
+        self._tail_paused = False
         self.got_bytes = False
         self.reading_paused = False
         self.writing_paused = False
@@ -161,6 +162,10 @@ class ResponseHandler(asyncio.Protocol):
             raise RuntimeError("The connection did not switch protocols")
         self._upgrade_receiver = receiver
         tail, self.upgrade_tail = self.upgrade_tail, b""
+        if self._tail_paused:
+            # Resumed before the tail goes out, so a receiver that pauses on it stays paused.
+            self._tail_paused = False
+            self.resume_reading()
         if tail:
             receiver.data_received(tail)
         if self.transport is None:
@@ -253,7 +258,10 @@ class ResponseHandler(asyncio.Protocol):
             if receiver is not None:
                 receiver.data_received(data)
             else:
+                # Nothing reads the new protocol yet (the caller may still be awaiting trace
+                # callbacks): hold at most about ``read_bufsize`` before pausing the socket.
                 self.upgrade_tail += data
+                self._bound_tail()
             return
         self.got_bytes = True
         if self._read_timeout is not None:
@@ -436,6 +444,13 @@ class ResponseHandler(asyncio.Protocol):
             elif kind is Upgraded:
                 self._upgraded = True
                 self.upgrade_tail = event.tail
+                self._bound_tail()
+
+    def _bound_tail(self) -> None:
+        """Pause the socket once ``read_bufsize`` bytes wait for the new protocol's reader."""
+        if len(self.upgrade_tail) >= self._read_bufsize and not self.reading_paused:
+            self._tail_paused = True
+            self.pause_reading()
 
     def _on_head(self, head: Response) -> None:
         waiter = self._head_waiter
