@@ -595,14 +595,14 @@ class ClientResponse:
     async def read(self) -> bytes:
         """The whole body (decoded per Content-Encoding unless auto_decompress is off)."""
         body = self._body
-        if body is not None:
-            if self._released:
-                # aiohttp 3.14: read() after release() raises; text() and json() still decode
-                # the body read before.
-                raise ClientConnectionError("Connection closed")
-            return body
-        if self._released and (self.content is None or not self.content.at_eof()):
+        if self._released and (
+            # aiohttp 3.14: read() after release() raises even for a body read before (text()
+            # and json() still decode that one); an empty body at its end still reads as b"".
+            body is not None or self.content is None or not self.content.at_eof()
+        ):
             raise ClientConnectionError("Connection closed")
+        if body is not None:
+            return body
         try:
             body = self._body = await self.content.read()
             for trace in self._traces:
