@@ -115,7 +115,12 @@ class Proxy:
 
             url = URL(target)
             up_reader, up_writer = await asyncio.open_connection(url.host, url.port)
-            rest = raw.split(b"\r\n", 1)[1]
+            # As a real proxy does, Proxy-Authorization is consumed here, not forwarded.
+            rest = b"".join(
+                part
+                for part in raw.split(b"\r\n", 1)[1].splitlines(keepends=True)
+                if not part.lower().startswith(b"proxy-authorization:")
+            )
             up_writer.write(f"{method} {url.raw_path_qs} HTTP/1.1\r\n".encode() + rest)
         loop = asyncio.get_running_loop()
         for task in (
@@ -302,6 +307,16 @@ async def test_trust_env_uses_the_environment(
     async with ClientSession(trust_env=True) as session, session.get(target.url("/")) as resp:
         assert await resp.text() == f"/ {BasicAuth('nu', 'np').encode()} -"
     assert len(proxy.seen) == 1
+    # The environment's proxy URL has no credentials: the netrc entry for its host is used.
+    assert proxy.seen[0][1]["Proxy-Authorization"] == BasicAuth("nu", "np").encode()
+    # A proxy given explicitly never takes netrc credentials.
+    async with (
+        ClientSession(trust_env=True) as session,
+        session.get(target.url("/"), proxy=proxy.url) as resp,
+    ):
+        assert resp.status == 200
+    assert "Proxy-Authorization" not in proxy.seen[1][1]
+    del proxy.seen[1:]
     monkeypatch.setenv("NO_PROXY", "127.0.0.0/8")
     async with ClientSession(trust_env=True) as session, session.get(target.url("/")) as resp:
         assert resp.status == 200

@@ -1392,16 +1392,21 @@ class ClientSession:
         """The proxy for one hop: the one given, else (with trust_env) the environment's.
 
         Credentials in the proxy URL become ``proxy_auth`` when none is given, and never
-        travel in the URL itself.
+        travel in the URL itself; a proxy from the environment without them takes the netrc
+        entry for the proxy's host, as aiohttp does.
         """
+        from_env = False
         if proxy is None and self._trust_env:
             proxy = proxy_for(url)
+            from_env = True
         if proxy is None:
             return None, None, None
         if proxy.raw_user is not None or proxy.raw_password is not None:
             if proxy_auth is None:
                 proxy_auth = BasicAuth.from_url(proxy)
             proxy = proxy.with_user(None)
+        elif from_env and proxy_auth is None and proxy.raw_host:
+            proxy_auth = netrc_auth(proxy.raw_host)
         if proxy_headers is None:
             proxy_headers = self._prepare_headers(given_headers)
         else:
