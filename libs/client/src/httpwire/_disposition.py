@@ -76,7 +76,7 @@ def _split_params(header: str) -> list[str]:
     for i, ch in enumerate(header):
         if escaped:
             escaped = False
-        elif in_quotes and ch == "\\":
+        elif ch == "\\":
             escaped = True
         elif ch == '"':
             in_quotes = not in_quotes
@@ -124,7 +124,7 @@ def parse_content_disposition(header: str | None) -> tuple[str | None, dict[str,
         return None, {}
     params: dict[str, str] = {}
     for item in items:
-        if not item.strip():
+        if not item:  # a trailing or doubled semicolon
             warnings.warn(BadContentDispositionHeader(header), stacklevel=2)
             continue
         if "=" not in item:
@@ -132,7 +132,10 @@ def parse_content_disposition(header: str | None) -> tuple[str | None, dict[str,
             return None, {}
         raw_key, _, value = item.partition("=")
         key = raw_key.strip().lower()
-        value = value.strip()
+        # As in aiohttp, only a quoted value may be followed by whitespace.
+        value = value.lstrip()
+        if _is_quoted(value.rstrip()):
+            value = value.rstrip()
         if key in params:
             warnings.warn(BadContentDispositionHeader(header), stacklevel=2)
             return None, {}
