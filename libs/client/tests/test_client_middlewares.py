@@ -116,7 +116,7 @@ async def test_a_bad_header_from_a_middleware_fails_before_connecting(server: Se
         return await handler(request)
 
     async with ClientSession(middlewares=(inject,)) as session:
-        with pytest.raises(ValueError, match="contains CR, LF"):
+        with pytest.raises(ValueError, match="header injection"):
             await session.get(server.url("/h"))
     assert server.connections == 0
 

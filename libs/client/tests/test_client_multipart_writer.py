@@ -130,7 +130,7 @@ def test_unknown_encodings_are_refused(headers: dict[str, str], message: str) ->
 
 def test_cr_lf_in_a_part_header_is_a_value_error_and_adds_nothing() -> None:
     mp = MultipartWriter()
-    with pytest.raises(ValueError, match="control character"):
+    with pytest.raises(ValueError, match=r"control character.*potential header injection"):
         mp.append("x", {"X-Note": "a\r\nX-Injected: 1"})
     assert len(mp) == 0
 

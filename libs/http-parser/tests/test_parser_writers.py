@@ -59,6 +59,23 @@ def test_injection_is_rejected(method: str, target: str, headers: list[tuple[str
         serialize_request_head(method, target, headers)
 
 
+@pytest.mark.parametrize(
+    ("headers", "part"),
+    [([("X", "a\r\nY: 1")], "value"), ([("X\nY", "v")], "name"), ([("X", "a\x00")], "value")],
+)
+def test_a_control_character_is_named_as_header_injection(
+    headers: list[tuple[str, str]], part: str
+) -> None:
+    with pytest.raises(
+        LocalProtocolError,
+        match=rf"^Forbidden control character detected in headers: header {part}",
+    ) as caught:
+        serialize_request_head("GET", "/", headers)
+    assert "Potential header injection attack." in str(caught.value)
+    with pytest.raises(LocalProtocolError, match=r"^invalid header name 'X Y'$"):
+        serialize_request_head("GET", "/", [("X Y", "v")])
+
+
 def test_response_head_validation() -> None:
     with pytest.raises(LocalProtocolError):
         serialize_response_head(42, "OK", [])

@@ -45,7 +45,10 @@ def check_header_text(text: str, what: str = "header") -> str:
     if not isinstance(text, str):
         raise TypeError(f"{what} must be str, not {type(text).__name__!r}")
     if _FORBIDDEN.search(text) is not None:
-        raise ValueError(f"{what} {text!r} contains a control character (CR, LF or other)")
+        raise ValueError(
+            f"{what} {text!r} contains a forbidden control character (CR, LF or other): "
+            "potential header injection"
+        )
     return text
 
 

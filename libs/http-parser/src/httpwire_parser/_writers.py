@@ -25,6 +25,14 @@ __all__ = [
 HeadersInput = Mapping[str, str] | Iterable[tuple[str, str]]
 
 
+def _injection(part: str, bad: str) -> str:
+    # Worded as aiohttp words it, so code that matches the message keeps working.
+    return (
+        f"Forbidden control character detected in headers: header {part} {bad!r}. "
+        "Potential header injection attack."
+    )
+
+
 def _field_lines(headers: HeadersInput) -> str:
     items: Iterable[Any] = headers.items() if isinstance(headers, Mapping) else headers
     names: list[str] = []
@@ -40,12 +48,12 @@ def _field_lines(headers: HeadersInput) -> str:
         return ""
     if not all(names) or STR_TOKEN_RE.fullmatch("".join(names)) is None:
         bad = next(n for n in names if not n or STR_TOKEN_RE.fullmatch(n) is None)
+        if any(ch < " " or ch == "\x7f" for ch in bad):
+            raise LocalProtocolError(_injection("name", bad))
         raise LocalProtocolError(f"invalid header name {bad!r}")
     if STR_FIELD_VALUE_RE.fullmatch("".join(values)) is None:
         bad = next(v for v in values if STR_FIELD_VALUE_RE.fullmatch(v) is None)
-        raise LocalProtocolError(
-            f"header value {bad!r} contains CR, LF, NUL or another control character"
-        )
+        raise LocalProtocolError(_injection("value", bad))
     return "".join(lines)
 
 
