@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from multidict import CIMultiDict
 
 from . import _compression
-from ._payload_base import Payload, PayloadLookupError
+from ._payload_base import BufferWriter, Payload, PayloadLookupError
 from ._payload_memory import JsonPayload, StringPayload
 from .abc import AbstractStreamWriter
 from .payload import get_payload
@@ -276,6 +276,12 @@ class MultipartWriter(Payload):
                 return None
             total += delimiter + len(part._binary_headers) + part_size + 2
         return total + delimiter + 2
+
+    async def as_bytes(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        """The whole body as bytes, written into memory as it would be sent."""
+        sink = BufferWriter()
+        await self.write(sink)
+        return bytes(sink.buffer)
 
     def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
         """The body as text, parts decoded (for logging and tests; in-memory parts only)."""

@@ -244,10 +244,13 @@ class Payload(ABC):
         """The body as text (for logging and tests); streams that cannot tell raise TypeError."""
 
     async def as_bytes(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
-        """The whole body as bytes, written into memory (kinds that hold bytes return them)."""
-        sink = BufferWriter()
-        await self.write(sink)
-        return bytes(sink.buffer)
+        """The whole body as bytes: :meth:`decode` encoded with the payload's own encoding.
+
+        That is aiohttp's default, which a subclass written for it that only has ``decode()``
+        relies on; the built-in kinds that hold or stream bytes return them instead.
+        """
+        actual = self._encoding or encoding
+        return self.decode(actual, errors).encode(actual)
 
     async def close(self) -> None:  # noqa: B027 - a no-op unless the body holds a resource
         """Release what the payload holds open (files); a no-op for in-memory bodies."""

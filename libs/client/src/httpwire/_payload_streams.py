@@ -2,7 +2,8 @@
 
 They go out chunked (or within a Content-Length the user declared), are read once, and so are
 not reusable: after the first write a redirect that needs the body again fails clearly instead
-of sending an empty one.
+of sending an empty one. ``as_bytes()`` is the exception: it reads the whole stream into memory
+and keeps it, and the payload is then written from there as often as needed.
 """
 
 from __future__ import annotations
@@ -58,9 +59,14 @@ class AsyncIterablePayload(Payload):
             encoding=encoding,
         )
         self._iter = value.__aiter__()
+        self._cached_chunks: list[bytes | bytearray | memoryview] | None = None
 
     async def write(self, writer: AbstractStreamWriter) -> None:
-        """Write each chunk as the iterable produces it."""
+        """Write each chunk as the iterable produces it (or the chunks ``as_bytes`` kept)."""
+        if self._cached_chunks is not None:
+            for chunk in self._cached_chunks:
+                await writer.write(chunk)
+            return
         iterator = self._iter
         if iterator is None or self._consumed:
             raise ClientPayloadError("the streamed request body was already sent")
@@ -69,9 +75,28 @@ class AsyncIterablePayload(Payload):
         async for chunk in iterator:
             await writer.write(_check_chunk(chunk))
 
+    async def as_bytes(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        """The whole body, read from the iterable into memory and kept there.
+
+        After this the payload is in memory: it can be written (and resent on a redirect) as
+        often as needed, and :meth:`decode` works. A body already sent raises
+        :class:`ClientPayloadError`.
+        """
+        if self._cached_chunks is None:
+            iterator = self._iter
+            if iterator is None or self._consumed:
+                raise ClientPayloadError("the streamed request body was already sent")
+            self._iter = None
+            self._consumed = True
+            self._cached_chunks = [_check_chunk(chunk) async for chunk in iterator]
+            self._consumed = False
+        return b"".join(self._cached_chunks)
+
     def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
-        """A stream cannot be shown without consuming it."""
-        raise TypeError("Unable to decode a streamed body without consuming it")
+        """The text of a body ``as_bytes`` read; a stream cannot be shown without consuming it."""
+        if self._cached_chunks is None:
+            raise TypeError("Unable to decode - content not cached. Call as_bytes() first.")
+        return b"".join(self._cached_chunks).decode(encoding, errors)
 
 
 class StreamReaderPayload(AsyncIterablePayload):
@@ -129,8 +154,19 @@ class IterablePayload(Payload):
         for chunk in iterator:
             await writer.write(_check_chunk(chunk))
 
+    async def as_bytes(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        """The whole body; a one-shot iterable is read into memory and kept, as ``as_bytes``
+        of an async iterable is. A body already sent raises :class:`ClientPayloadError`."""
+        if self._chunks is None:
+            if self._consumed:
+                raise ClientPayloadError("the streamed request body was already sent")
+            self._consumed = True
+            self._chunks = [_check_chunk(chunk) for chunk in self._value]
+            self._consumed = False
+        return b"".join(self._chunks)
+
     def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
         """The text of an in-memory list of chunks; a one-shot iterable cannot be shown."""
         if self._chunks is None:
-            raise TypeError("Unable to decode a streamed body without consuming it")
-        return b"".join(bytes(c) for c in self._chunks).decode(encoding, errors)
+            raise TypeError("Unable to decode - content not cached. Call as_bytes() first.")
+        return b"".join(self._chunks).decode(encoding, errors)
