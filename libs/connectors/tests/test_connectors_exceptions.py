@@ -81,6 +81,18 @@ def test_certificate_error() -> None:
     assert "SSLCertVerificationError" in str(err)
     assert isinstance(err, ssl.CertificateError)
     assert isinstance(err, ValueError)
+    # errno and strerror come from the certificate error, as for any connector error.
+    assert (err.errno, err.strerror) == (1, "certificate verify failed")
+    assert err.os_error is cert_err
+    assert err.args == (KEY, cert_err)
+
+
+def test_certificate_error_that_is_not_an_os_error() -> None:
+    cert_err = ValueError("no peer certificate")
+    err = hc.ClientConnectorCertificateError(KEY, cert_err)
+    assert (err.errno, err.strerror) == (None, None)
+    assert err.certificate_error is cert_err
+    assert type(err.os_error) is OSError
 
 
 def test_ssl_error() -> None:

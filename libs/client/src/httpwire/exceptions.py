@@ -134,7 +134,7 @@ class ClientResponseError(ClientError):
         self.status: int = status if status is not None else 0
         self.message = message
         self.headers = headers
-        self.history = tuple(history)
+        self.history = tuple(history) if history is not None else ()
         self.args = (request_info, self.history)
 
     def __str__(self) -> str:
@@ -152,7 +152,12 @@ class ClientResponseError(ClientError):
 
     def __reduce__(self) -> Any:
         state = {"status": self.status, "message": self.message, "headers": self.headers}
-        return (_rebuild_response_error, (type(self), self.request_info, self.history, state))
+        # The instance dict goes too, so attributes set after construction survive pickling.
+        return (
+            _rebuild_response_error,
+            (type(self), self.request_info, self.history, state),
+            self.__dict__,
+        )
 
     @property
     def code(self) -> int:

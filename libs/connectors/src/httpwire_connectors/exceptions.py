@@ -145,10 +145,10 @@ class ClientConnectorCertificateError(ClientSSLError, ssl.CertificateError):
     """The server's certificate was rejected (untrusted, expired, wrong host name...)."""
 
     def __init__(self, connection_key: ConnectionKey, certificate_error: Exception) -> None:
-        self._conn_key = connection_key
+        os_error = certificate_error if isinstance(certificate_error, OSError) else OSError()
+        ClientConnectorError.__init__(self, connection_key, os_error)
         self._certificate_error = certificate_error
-        self._os_error = certificate_error if isinstance(certificate_error, OSError) else OSError()
-        Exception.__init__(self, connection_key, certificate_error)
+        self.args = (connection_key, certificate_error)
 
     @property
     def certificate_error(self) -> Exception:
