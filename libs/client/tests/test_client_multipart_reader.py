@@ -989,3 +989,70 @@ def test_module_surface() -> None:
     assert module.MultipartResponseWrapper is MultipartReader.response_wrapper_cls
     assert MultipartReader.multipart_reader_cls is None
     assert MultipartReader.part_reader_cls is BodyPartReader
+
+
+# ------------------------------------------------------- delivery, carries, duck typing
+
+
+async def test_body_bytes_are_handed_out_as_soon_as_they_cannot_be_the_delimiter() -> None:
+    stream = StreamReader(NoFlow(), 2**16, loop=asyncio.get_running_loop())
+    reader = MultipartReader(mixed(b""), stream)
+    stream.feed_data(b"--b\r\n\r\nHello, ")
+    part = await reader.next()
+    assert isinstance(part, BodyPartReader)
+    assert await part.read_chunk(100) == b"Hello, "  # nothing here can start "\r\n--b"
+    stream.feed_data(b"World!\r\n-")
+    assert await part.read_chunk(100) == b"World!"  # "\r\n-" may: it waits
+    stream.feed_data(b"-x\r\n--b--\r\n")
+    assert await part.read_chunk(100) == b"\r\n--x"
+    assert await part.read_chunk(100) == b""
+    assert part.at_eof()
+
+
+async def test_a_base64_whitespace_run_is_not_carried_from_read_to_read() -> None:
+    body = b"--b\r\nContent-Transfer-Encoding: base64\r\n\r\nQ" + b" " * 65536 + b"UJD\r\n--b--\r\n"
+    async with asyncio.timeout(TIMEOUT):
+        part = await MultipartReader(mixed(body), fed_stream(body)).next()
+        assert isinstance(part, BodyPartReader)
+        decoded = bytearray()
+        while chunk := await part.read_chunk(8192):
+            assert len(chunk) <= 8192
+            decoded += part.decode(chunk)
+    assert bytes(decoded) == b"ABC"
+
+
+async def test_read_returns_a_base64_part_exactly_as_sent() -> None:
+    raw = b"QUJD\r\nREVG\r\nR0g="
+    body = b"--b\r\nContent-Transfer-Encoding: base64\r\n\r\n" + raw + b"\r\n--b--\r\n"
+    part = await MultipartReader(mixed(body), fed_stream(body, [1] * len(body))).next()
+    assert isinstance(part, BodyPartReader)
+    assert await part.read_chunk(8) == b"QUJD\r\n"  # whole quartets only: "RE" is carried
+    assert await part.read() == b"REVG\r\nR0g="
+    assert await part.read(decode=False) == b""
+
+
+class ListStream:
+    """A stream-like object with only the reads the multipart reader needs (no limits)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = bytearray(data)
+
+    async def read(self, n: int = -1) -> bytes:
+        size = len(self._data) if n < 0 else min(n, len(self._data))
+        piece = bytes(self._data[:size])
+        del self._data[:size]
+        return piece
+
+    def at_eof(self) -> bool:
+        return not self._data
+
+    def unread_data(self, data: bytes) -> None:
+        self._data[:0] = data
+
+
+async def test_any_stream_like_object_can_be_read() -> None:
+    body = b"--b\r\n\r\none\r\n--b\r\nX-N: 2\r\n\r\ntwo\r\n--b--"  # no CRLF after the close
+    reader = MultipartReader(mixed(body), ListStream(body))  # type: ignore[arg-type]
+    parts = [await part.read() async for part in reader if isinstance(part, BodyPartReader)]
+    assert parts == [b"one", b"two"]
+    assert reader.at_eof()

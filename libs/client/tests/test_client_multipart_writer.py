@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import binascii
 import gzip
 import json
 import zlib
@@ -90,6 +91,19 @@ async def test_base64_streams_in_whole_groups() -> None:
     mp.append(pieces(), {"Content-Transfer-Encoding": "base64"})
     body = await body_of(mp)
     assert b"\r\n\r\nYWJjZGVmZ2g=\r\n--b--\r\n" in body
+
+
+async def test_quoted_printable_pieces_are_joined_by_soft_breaks_with_none_at_the_end() -> None:
+    async def pieces() -> AsyncIterator[bytes]:
+        for chunk in ("Привет, ".encode(), "мир!".encode()):
+            yield chunk
+
+    mp = MultipartWriter(boundary="b")
+    mp.append(pieces(), {"Content-Transfer-Encoding": "quoted-printable"})
+    body = await body_of(mp)
+    encoded = body.split(b"\r\n\r\n", 1)[1].removesuffix(b"\r\n--b--\r\n")
+    assert encoded == b"=D0=9F=D1=80=D0=B8=D0=B2=D0=B5=D1=82,=20=\r\n=D0=BC=D0=B8=D1=80!"
+    assert binascii.a2b_qp(encoded) == "Привет, мир!".encode()
 
 
 @pytest.mark.parametrize(
@@ -294,6 +308,28 @@ async def test_close_closes_file_parts_and_consumes(tmp_path: Path) -> None:
     assert fh.closed
     assert mp.consumed
     assert not mp.reusable
+
+
+async def test_close_goes_on_past_a_part_that_fails_and_logs_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Failing(BytesPayload):
+        _autoclose = False
+
+        async def close(self) -> None:
+            raise OSError("disk gone")
+
+    path = tmp_path / "f.bin"
+    path.write_bytes(b"data")
+    fh = path.open("rb")
+    mp = MultipartWriter()
+    mp.append(Failing(b"x"))
+    mp.append(fh)
+    with caplog.at_level("ERROR", logger="httpwire.client"):
+        await mp.close()
+    assert fh.closed
+    assert mp.consumed
+    assert "Failed to close multipart part 0: disk gone" in caplog.text
 
 
 async def test_stream_part_goes_out_chunked_and_is_not_replayable(server: Server) -> None:

@@ -88,6 +88,8 @@ async def _read_line(content: StreamReader, limit: int) -> bytes:
     acc = bytearray()
     cap = limit + 2
     while True:
+        if content.at_eof():
+            return bytes(acc)
         piece = await content.read(cap - len(acc))
         if not piece:
             return bytes(acc)
@@ -101,9 +103,18 @@ async def _read_line(content: StreamReader, limit: int) -> bytes:
             raise LineTooLong(f"multipart line longer than {limit} bytes")
 
 
+#: The line limit for a stream-like object that does not tell its buffer limits.
+_DEFAULT_LINE_LIMIT = 2**17
+
+
 def _line_limit(content: StreamReader) -> int:
-    """The longest preamble, epilogue or body line read: the stream's high-water mark."""
-    return content.get_read_buffer_limits()[1]
+    """The longest preamble, epilogue or body line read: the stream's high-water mark.
+
+    Any object with the reads the reader uses is accepted, as in aiohttp; one that does not
+    tell its limits gets the default session's.
+    """
+    limits = getattr(content, "get_read_buffer_limits", None)
+    return limits()[1] if limits is not None else _DEFAULT_LINE_LIMIT
 
 
 class MultipartResponseWrapper:
@@ -244,7 +255,8 @@ class BodyPartReader:
                 start = min(start, idx)
                 end = idx
             else:
-                self._scan_from = max(0, len(buf) - len(self._delimiter) + 1)
+                # The delimiter may begin with the header block's CRLF, before ``start``.
+                self._scan_from = self._safe_end(buf)
                 end = max(start, self._scan_from)
         cut = start + min(size, end - start)
         if cut == start and cut != idx:
@@ -258,6 +270,20 @@ class BodyPartReader:
             buf.clear()
             self._at_eof = True
         return data
+
+    def _safe_end(self, buf: bytearray) -> int:
+        """Where the bytes that may begin the delimiter start in ``buf`` (which holds none).
+
+        Only a tail that is a prefix of the delimiter is held back, so body bytes are handed out
+        as soon as they arrive, not a delimiter's length later.
+        """
+        delimiter = self._delimiter
+        pos = buf.find(b"\r", max(0, len(buf) - len(delimiter) + 1))
+        while pos != -1:
+            if delimiter.startswith(buf[pos:]):
+                return pos
+            pos = buf.find(b"\r", pos + 1)
+        return len(buf)
 
     async def _finish_length(self) -> None:
         """A Content-Length part is read: the CRLF before the next delimiter must follow."""
@@ -289,8 +315,10 @@ class BodyPartReader:
         """
         if self._at_eof and not self._carry:
             return b""
-        data = bytearray()
-        while chunk := await self.read_chunk(self.chunk_size):
+        data = bytearray(self._carry)
+        self._carry = b""
+        # Raw reads, not read_chunk(): the body comes back exactly as sent.
+        while chunk := await self._read_raw(self.chunk_size):
             data += chunk
             if len(data) > self._client_max_size:
                 raise self._max_size_error_cls(self._client_max_size)
@@ -331,7 +359,10 @@ class BodyPartReader:
             cut -= 1
             if chunk[cut] in _BASE64_CHARS:
                 remainder -= 1
-        self._carry = chunk[cut:]
+        # Only the partial quartet's own characters are carried (at most three): whitespace in
+        # between is insignificant, and carrying a long run of it would make every later read
+        # copy it again.
+        self._carry = chunk[cut:].translate(None, _NON_BASE64_BYTES)
         return chunk[:cut]
 
     def _hold_back_qp(self, chunk: bytes) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import re
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -26,6 +27,8 @@ from .abc import AbstractStreamWriter
 from .payload import get_payload
 
 __all__: list[str] = []
+
+client_logger = logging.getLogger("httpwire.client")
 
 _TCHARS = re.compile(rb"\A[!#$%&'*+\-.^_`|~\w]+\Z")
 _NOT_QDTEXT = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
@@ -44,12 +47,12 @@ _Buffer = bytes | bytearray | memoryview
 def _quoted_printable(data: bytes) -> bytes:
     """``data`` quoted-printable, every byte kept (CR and LF too) and lines ended by CRLF.
 
-    Each piece ends in a soft line break, so pieces encoded apart join into one valid body.
+    Pieces encoded apart are joined by a soft line break (``=`` CRLF), which decodes to nothing.
     """
     encoded = binascii.b2a_qp(data, istext=False)
     if b"\r\n" not in encoded:
         encoded = encoded.replace(b"\n", b"\r\n")
-    return encoded + b"=\r\n"
+    return encoded
 
 
 class PartEncoder(AbstractStreamWriter):
@@ -65,6 +68,7 @@ class PartEncoder(AbstractStreamWriter):
         self._compress: Any = None
         self._transfer: str | None = None
         self._pending = bytearray()
+        self._qp_started = False
         self.length = None
 
     def enable_compression(self, encoding: str = "deflate", strategy: int | None = None) -> None:
@@ -97,7 +101,11 @@ class PartEncoder(AbstractStreamWriter):
                 await self._writer.write(encoded)
         elif self._transfer == "quoted-printable":
             if data:
-                await self._writer.write(_quoted_printable(data))
+                encoded = _quoted_printable(data)
+                if self._qp_started:
+                    encoded = b"=\r\n" + encoded
+                self._qp_started = True
+                await self._writer.write(encoded)
         elif data:
             await self._writer.write(data)
 
@@ -364,12 +372,12 @@ class MultipartWriter(Payload):
         if self._consumed:
             return
         self._consumed = True
-        errors: list[BaseException] = []
-        for part, _, _ in self._parts:
+        for index, (part, _, _) in enumerate(self._parts):
             if not part.autoclose and not part.consumed:
                 try:
                     await part.close()
                 except Exception as exc:  # every part gets its chance to close
-                    errors.append(exc)
-        if errors:
-            raise errors[0]
+                    # Cleanup must not raise over the error that led to it: logged, as in aiohttp.
+                    client_logger.error(
+                        "Failed to close multipart part %d: %s", index, exc, exc_info=True
+                    )

@@ -17,6 +17,7 @@ from ._disposition import (
 from ._multipart_reader import BodyPartReader, MultipartReader
 from ._multipart_reader import MultipartResponseWrapper as MultipartResponseWrapper
 from ._multipart_writer import MultipartWriter
+from ._payload_parts import BodyPartReaderPayload as BodyPartReaderPayload
 
 __all__ = [
     "BadContentDispositionHeader",

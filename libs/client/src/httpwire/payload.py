@@ -13,6 +13,7 @@ import io
 from collections.abc import AsyncIterable, Callable, Iterator
 from typing import Any, TypeVar
 
+from ._multipart_reader import BodyPartReader
 from ._payload_base import Order, Payload, PayloadRegistry
 from ._payload_files import (
     BufferedReaderPayload,
@@ -22,6 +23,7 @@ from ._payload_files import (
     TextIOPayload,
 )
 from ._payload_memory import BytesPayload, JsonBytesPayload, JsonPayload, StringPayload
+from ._payload_parts import BodyPartReaderPayload
 from ._payload_streams import AsyncIterablePayload, IterablePayload, StreamReaderPayload
 from .streams import StreamReader
 
@@ -78,6 +80,7 @@ class payload_type:
         return factory
 
 
+register_payload(BodyPartReaderPayload, BodyPartReader, order=Order.try_first)
 register_payload(BytesPayload, (bytes, bytearray, memoryview))
 register_payload(StringPayload, str)
 register_payload(StringIOPayload, io.StringIO)
