@@ -7,7 +7,8 @@ import gzip
 
 import pytest
 
-from httpwire import EMPTY_PAYLOAD, ClientSession, StreamReader
+from httpwire import EMPTY_PAYLOAD, ClientSession, DataQueue, EofStream, StreamReader
+from httpwire_parser import LineTooLong
 
 from .conftest import Server, reply
 from .test_client_multipart_reader import NoFlow
@@ -32,16 +33,16 @@ async def test_readline_and_readuntil_split_on_their_separator_across_pieces() -
 async def test_max_line_length_bounds_one_line() -> None:
     stream = _reader(b"short\n", b"x" * 100 + b"\n")
     assert await stream.readline(max_line_length=10) == b"short\n"
-    with pytest.raises(ValueError, match="Chunk too big"):
+    with pytest.raises(LineTooLong, match=r"^Got more than 10 bytes when reading: b'x+\.\.\.'\.$"):
         await stream.readline(max_line_length=10)
 
 
 async def test_max_size_bounds_readuntil_and_the_default_is_the_high_water_mark() -> None:
     stream = _reader(b"a" * 50 + b"--", b"b" * 10 + b"--")
-    with pytest.raises(ValueError, match="Chunk too big"):
+    with pytest.raises(LineTooLong, match="more than 20 bytes"):
         await stream.readuntil(b"--", max_size=20)
     stream = _reader(b"c" * 300 + b"\n", limit=64)  # high water is twice the limit
-    with pytest.raises(ValueError, match="Chunk too big"):
+    with pytest.raises(LineTooLong, match="more than 128 bytes"):
         await stream.readline()
     stream = _reader(b"d" * 300 + b"\n", limit=64)
     assert await stream.readline(max_line_length=1000) == b"d" * 300 + b"\n"
@@ -111,3 +112,92 @@ async def test_set_read_chunk_size_only_raises_the_water_marks() -> None:
     EMPTY_PAYLOAD.set_read_chunk_size(1 << 20)
     assert repr(EMPTY_PAYLOAD) == "<EmptyStreamReader>"
     assert EMPTY_PAYLOAD.total_raw_bytes == 0
+
+
+async def test_a_line_too_long_leaves_the_rest_readable() -> None:
+    stream = _reader(b"chunk1", b"chunk2\n", b"chunk3\n", limit=4)
+    with pytest.raises(LineTooLong):
+        await stream.readline()
+    assert await stream.read() == b"chunk3\n"
+
+
+async def test_unread_data_is_deprecated_but_works() -> None:
+    stream = _reader(b"world")
+    with pytest.warns(DeprecationWarning, match="unread_data"):
+        stream.unread_data(b"hello ")
+    assert await stream.read() == b"hello world"
+
+
+async def test_feed_data_answers_false_and_chunk_ends_need_a_begin() -> None:
+    stream = StreamReader(NoFlow(), 16, loop=asyncio.get_running_loop())  # type: ignore[arg-type]
+    assert stream.feed_data(b"", 0) is False
+    assert stream.feed_data(b"ab", 2) is False
+    with pytest.raises(RuntimeError, match="without calling begin_chunk_receiving"):
+        stream.end_http_chunk_receiving()
+    stream.begin_http_chunk_receiving()
+    stream.end_http_chunk_receiving()
+    assert EMPTY_PAYLOAD.feed_data(b"x") is False
+
+
+def test_an_eof_callback_error_on_an_empty_body_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    def boom() -> None:
+        raise ValueError("callback failed")
+
+    with caplog.at_level("ERROR", logger="httpwire.internal"):
+        EMPTY_PAYLOAD.on_eof(boom)
+    assert "Exception in eof callback" in caplog.text
+
+
+async def test_data_queue_hands_objects_out_in_order_then_ends() -> None:
+    queue: DataQueue[object] = DataQueue(asyncio.get_running_loop())
+    items = [object(), 0, b"", None]
+    for item in items[:2]:
+        queue.feed_data(item, 1)
+    assert len(queue) == 2
+    assert not queue.is_eof()
+    reader = asyncio.ensure_future(queue.read())
+    assert await reader is items[0]
+    assert await queue.read() == 0
+    waiting = asyncio.ensure_future(queue.read())
+    await asyncio.sleep(0)
+    queue.feed_data(items[2])
+    assert await waiting == b""
+    queue.feed_data(items[3])
+    queue.feed_eof()
+    assert queue.is_eof()
+    assert not queue.at_eof()
+    assert [item async for item in queue] == [None]
+    assert queue.at_eof()
+    with pytest.raises(EofStream):
+        await queue.read()
+
+
+async def test_data_queue_error_reaches_the_reader_after_the_objects() -> None:
+    queue: DataQueue[int] = DataQueue(asyncio.get_running_loop())
+    waiting = asyncio.ensure_future(queue.read())
+    await asyncio.sleep(0)
+    queue.set_exception(ValueError("first"))
+    with pytest.raises(ValueError, match="first"):
+        await waiting
+    queue = DataQueue(asyncio.get_running_loop())
+    queue.feed_data(1)
+    cause = OSError("cause")
+    queue.set_exception(ValueError("later"), cause)
+    assert await queue.read() == 1
+    with pytest.raises(ValueError, match="later") as caught:
+        await queue.read()
+    assert caught.value.__cause__ is cause
+    assert queue.exception() is caught.value
+
+
+async def test_data_queue_read_can_be_cancelled_and_retried() -> None:
+    queue: DataQueue[int] = DataQueue(asyncio.get_running_loop())
+    waiting = asyncio.ensure_future(queue.read())
+    await asyncio.sleep(0)
+    with pytest.raises(RuntimeError, match="another coroutine waits"):
+        await queue.read()
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    queue.feed_data(7)
+    assert await queue.read() == 7

@@ -96,7 +96,7 @@ from .payload import (
     get_payload,
     payload_type,
 )
-from .streams import EMPTY_PAYLOAD, EofStream, StreamReader
+from .streams import EMPTY_PAYLOAD, DataQueue, EofStream, StreamReader
 from .tracing import (
     TraceConfig,
     TraceConnectionCreateEndParams,
@@ -156,6 +156,7 @@ __all__ = [
     "ContentDisposition",
     "ContentTypeError",
     "CookieJar",
+    "DataQueue",
     "DefaultResolver",
     "DigestAuthMiddleware",
     "DummyCookieJar",

@@ -79,6 +79,15 @@ def _content_type_params(value: str) -> tuple[str, str, dict[str, str]]:
     return mtype, stype, params
 
 
+def _unread(content: StreamReader, data: bytes) -> None:
+    """Give ``data`` back to ``content`` (without the deprecation warning for our own reader)."""
+    unread = getattr(content, "_unread_data", None)
+    if unread is None:
+        content.unread_data(data)
+    else:
+        unread(data)
+
+
 async def _read_line(content: StreamReader, limit: int) -> bytes:
     """The next line of ``content`` with its ``\\n`` (the rest at the end), never over ``limit``.
 
@@ -95,7 +104,7 @@ async def _read_line(content: StreamReader, limit: int) -> bytes:
             return bytes(acc)
         nl = piece.find(b"\n")
         if nl != -1:
-            content.unread_data(piece[nl + 1 :])
+            _unread(content, piece[nl + 1 :])
             acc += piece[: nl + 1]
             return bytes(acc)
         acc += piece
@@ -266,7 +275,7 @@ class BodyPartReader:
         self._skip = 0
         self._scan_from = max(0, self._scan_from - cut)
         if idx != -1 and cut == idx:
-            self._content.unread_data(bytes(buf[2:]))
+            _unread(self._content, bytes(buf[2:]))
             buf.clear()
             self._at_eof = True
         return data
@@ -709,7 +718,7 @@ class MultipartReader:
             if not line:
                 return  # the enclosing reader reports the missing delimiter
             if self._is_parent_line(line.rstrip()):
-                self._content.unread_data(line)
+                _unread(self._content, line)
                 return
 
     async def _read_headers(self) -> CIMultiDictProxy[str]:

@@ -432,6 +432,7 @@ class ResponseHandler(asyncio.Protocol):
                         payload.total_compressed_bytes = self._parser.encoded_body_bytes
                     payload.feed_data(event.data)
                     if event.chunk_end:
+                        payload.begin_http_chunk_receiving()  # a no-op after the first chunk
                         payload.end_http_chunk_receiving()
             elif kind is Response:
                 self._on_head(event)

@@ -9,16 +9,21 @@ the buffer under ``limit``: a slow consumer of a huge body holds bounded memory.
 from __future__ import annotations
 
 import asyncio
+import logging
+import warnings
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
+
+from httpwire_parser import LineTooLong
 
 from ._helpers import DEFAULT_READ_BUFSIZE
 
-__all__ = ["EMPTY_PAYLOAD", "EofStream", "StreamReader"]
+__all__ = ["EMPTY_PAYLOAD", "DataQueue", "EofStream", "StreamReader"]
 
 _T = TypeVar("_T")
+internal_logger = logging.getLogger("httpwire.internal")
 # Beyond this many HTTP chunk boundaries queued and unread, the transport is paused too, so a
 # server sending tiny chunks cannot grow the boundary list without limit.
 _MAX_QUEUED_CHUNK_SPLITS = 2**10
@@ -70,7 +75,7 @@ class AsyncStreamIterator(AsyncIterator[_T]):
             rv = await self.read_func()
         except EofStream:
             raise StopAsyncIteration from None
-        if not rv:
+        if rv == b"":
             raise StopAsyncIteration
         return rv
 
@@ -266,11 +271,14 @@ class StreamReader:
         finally:
             self._eof_waiter = None
 
-    def feed_data(self, data: bytes) -> None:
-        """Append a piece of body; pause the transport when past the high-water mark."""
+    def feed_data(self, data: bytes, size: int = 0) -> bool:
+        """Append a piece of body; pause the transport when past the high-water mark.
+
+        ``size`` is ignored and the result is always ``False``, as in aiohttp 3.14.
+        """
         n = len(data)
         if not n:
-            return
+            return False
         self._size += n
         self._buffer.append(data)
         self.total_bytes += n
@@ -281,6 +289,7 @@ class StreamReader:
                 waiter.set_result(None)
         if self._size > self._high_water and not self._protocol.reading_paused:
             self._protocol.pause_reading()
+        return False
 
     def begin_http_chunk_receiving(self) -> None:
         """Start tracking HTTP chunk boundaries (called for chunked bodies)."""
@@ -288,10 +297,15 @@ class StreamReader:
             self._http_chunk_splits = deque()
 
     def end_http_chunk_receiving(self) -> None:
-        """An HTTP chunk ended at the current position (what ``readchunk`` reports)."""
+        """An HTTP chunk ended at the current position (what ``readchunk`` reports).
+
+        Raises :class:`RuntimeError` unless :meth:`begin_http_chunk_receiving` came first.
+        """
         splits = self._http_chunk_splits
         if splits is None:
-            splits = self._http_chunk_splits = deque()
+            raise RuntimeError(
+                "Called end_chunk_receiving without calling begin_chunk_receiving first"
+            )
         pos = self.total_bytes
         if splits and splits[-1] == pos:
             return
@@ -307,7 +321,16 @@ class StreamReader:
             self._protocol.pause_reading()
 
     def unread_data(self, data: bytes) -> None:
-        """Push ``data`` back in front of the buffer (kept for aiohttp compatibility)."""
+        """Push ``data`` back in front of the buffer (deprecated, as in aiohttp)."""
+        warnings.warn(
+            "unread_data() is deprecated and will be removed in future releases (#3260)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        self._unread_data(data)
+
+    def _unread_data(self, data: bytes) -> None:
+        """:meth:`unread_data` without the warning, for the multipart reader."""
         if not data:
             return
         self._buffer.appendleft(data)
@@ -464,7 +487,8 @@ class StreamReader:
         """Read up to and including ``separator`` (or to the end of the body).
 
         A line longer than ``max_size`` (by default the high-water mark) raises
-        :class:`ValueError` ("Chunk too big"): a reader never buffers more than that for one line.
+        :class:`~httpwire_parser.LineTooLong` (as aiohttp 3.14 raises its ``LineTooLong``): a
+        reader never buffers more than that for one line.
         """
         seplen = len(separator)
         if seplen == 0:
@@ -492,7 +516,8 @@ class StreamReader:
                 chunks.append(data)
                 chunk_size += len(data)
                 if chunk_size > limit:
-                    raise ValueError("Chunk too big")
+                    line = b"".join(chunks)[:100] + b"..."
+                    raise LineTooLong(f"Got more than {limit} bytes when reading: {line!r}.")
                 if end != -1:
                     return b"".join(chunks)
             if self._eof:
@@ -556,14 +581,18 @@ class EmptyStreamReader(StreamReader):
         """An empty body buffers nothing (and the one instance is shared)."""
 
     def on_eof(self, callback: Callable[[], None]) -> None:
-        """The body is complete: call ``callback()`` now."""
-        callback()
+        """The body is complete: call ``callback()`` now (an error in it is logged)."""
+        try:
+            callback()
+        except Exception:
+            internal_logger.exception("Exception in eof callback")
 
     def set_exception(self, exc: BaseException, exc_cause: BaseException | None = None) -> None:
         """An empty body has nothing to fail."""
 
-    def feed_data(self, data: bytes) -> None:
-        """An empty body takes no data."""
+    def feed_data(self, data: bytes, size: int = 0) -> bool:
+        """An empty body takes no data (``False``)."""
+        return False
 
     async def read(self, n: int = -1) -> bytes:
         """Always ``b""``."""
@@ -594,3 +623,79 @@ class EmptyStreamReader(StreamReader):
 
 #: The shared body of responses that have none.
 EMPTY_PAYLOAD: Any = EmptyStreamReader()
+
+
+class DataQueue(Generic[_T]):
+    """A queue of objects with one reader, ended by :meth:`feed_eof` or an error (aiohttp's).
+
+    ``read()`` waits for the next object; at the end it raises the error set with
+    :meth:`set_exception`, else :class:`EofStream`. ``async for item in queue`` stops there.
+    """
+
+    __slots__ = ("_buffer", "_eof", "_exception", "_loop", "_waiter")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._eof = False
+        self._waiter: asyncio.Future[None] | None = None
+        self._exception: BaseException | None = None
+        self._buffer: deque[tuple[_T, int]] = deque()
+
+    def __len__(self) -> int:
+        return len(self._buffer)
+
+    def is_eof(self) -> bool:
+        """Whether the queue was ended (objects may still wait in it)."""
+        return self._eof
+
+    def at_eof(self) -> bool:
+        """Whether the queue was ended and every object read."""
+        return self._eof and not self._buffer
+
+    def exception(self) -> BaseException | None:
+        """The error the reader meets at the end, if any."""
+        return self._exception
+
+    def set_exception(self, exc: BaseException, exc_cause: BaseException | None = None) -> None:
+        """End the queue with ``exc``: a waiting reader gets it now, later ones after the rest."""
+        if exc_cause is not None and exc.__cause__ is None:
+            exc.__cause__ = exc_cause
+        self._eof = True
+        self._exception = exc
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(exc)
+
+    def feed_data(self, data: _T, size: int = 0) -> None:
+        """Queue ``data`` (``size`` is kept for aiohttp's signature) and wake the reader."""
+        self._buffer.append((data, size))
+        self._wake()
+
+    def feed_eof(self) -> None:
+        """End the queue: the reader gets the objects left, then :class:`EofStream`."""
+        self._eof = True
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def read(self) -> _T:
+        """The next object; at the end the queue's error or :class:`EofStream`."""
+        if not self._buffer and not self._eof:
+            if self._waiter is not None:
+                raise RuntimeError("DataQueue.read() called while another coroutine waits")
+            self._waiter = self._loop.create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        if self._buffer:
+            return self._buffer.popleft()[0]
+        if self._exception is not None:
+            raise self._exception
+        raise EofStream
+
+    def __aiter__(self) -> AsyncStreamIterator[_T]:
+        return AsyncStreamIterator(self.read)
