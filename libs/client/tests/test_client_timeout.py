@@ -144,3 +144,21 @@ async def test_the_total_timeout_ends_a_read_that_never_has_to_wait(
             with pytest.raises(TimeoutError):
                 await consume(resp)
         resp.close()
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [
+        ClientTimeout(total=0),
+        ClientTimeout(total=10, connect=0, sock_connect=0, sock_read=0),
+    ],
+)
+async def test_a_zero_timeout_means_no_limit(server: Server, timeout: ClientTimeout) -> None:
+    async def ok(req: Received, writer: asyncio.StreamWriter) -> bytes:
+        return reply(200, b"ok")
+
+    server.routes["/ok"] = ok
+    async with ClientSession(timeout=timeout) as session, session.get(server.url("/ok")) as resp:
+        assert await resp.read() == b"ok"
+    async with ClientSession() as session, session.get(server.url("/ok"), timeout=timeout) as resp:
+        assert await resp.read() == b"ok"

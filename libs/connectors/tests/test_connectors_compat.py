@@ -18,7 +18,7 @@ import trustme
 
 import httpwire_connectors as hc
 from httpwire_connectors import _happy_eyeballs
-from httpwire_connectors.testing import FakeRequest, FakeResolver, MockConnector
+from httpwire_connectors.testing import FakeRequest, FakeResolver, FakeTimeout, MockConnector
 
 from .conftest import CountingServer, Dnsmasq, echo
 
@@ -790,6 +790,15 @@ async def test_unix_connector_takes_aiohttps_positional_arguments(
     async with hc.UnixConnector(unix_server.path, True) as forced:
         assert forced.force_close
         assert forced.keepalive_timeout == 0
+
+
+async def test_unix_connector_zero_sock_connect_means_no_limit(unix_server: CountingServer) -> None:
+    assert unix_server.path is not None
+    async with hc.UnixConnector(unix_server.path) as connector:
+        timeout = FakeTimeout(sock_connect=0)
+        conn = await connector.connect(FakeRequest("http://docker/"), timeout=timeout)
+        assert await echo(conn) == b"ping"
+        conn.release()
 
 
 async def test_unix_connector_extras_stay_keyword_only(tmp_path: Path) -> None:

@@ -299,6 +299,14 @@ async def test_connect_timeout_while_queued(echo_server: CountingServer) -> None
         conn.release()
 
 
+async def test_zero_connect_timeouts_mean_no_limit(echo_server: CountingServer) -> None:
+    async with hc.TCPConnector() as connector:
+        req = FakeRequest(echo_server.url())
+        conn = await connector.connect(req, timeout=FakeTimeout(connect=0, sock_connect=0))
+        assert not conn.reused
+        conn.close()
+
+
 async def test_failed_connect_gives_the_slot_back(echo_server: CountingServer) -> None:
     async with hc.TCPConnector(limit=1) as connector:
         bad = FakeRequest(f"http://127.0.0.1:{closed_port()}/")

@@ -364,7 +364,8 @@ class BaseConnector:
     async def _within_deadline(
         self, req: RequestLike, timeout: TimeoutLike | None, work: Awaitable[Connection]
     ) -> Connection:
-        overall = timeout.connect if timeout is not None else None
+        # 0 means no limit, as in aiohttp (``ClientTimeout(connect=0)``).
+        overall = (timeout.connect or None) if timeout is not None else None
         if overall is None:
             return await work
         deadline = asyncio.timeout(overall)

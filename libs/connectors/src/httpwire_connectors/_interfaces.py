@@ -79,7 +79,8 @@ class RequestLike(Protocol):
 
 
 class TimeoutLike(Protocol):
-    """The two connect timeouts of aiohttp's ``ClientTimeout``, in seconds (``None``: no limit).
+    """The two connect timeouts of aiohttp's ``ClientTimeout``, in seconds (``None`` or ``0``: no
+    limit, as in aiohttp).
 
     ``connect`` bounds the whole :meth:`BaseConnector.connect` call, waiting for a pool slot
     included; ``sock_connect`` bounds opening one new connection (TCP connect and TLS handshake,

@@ -57,7 +57,7 @@ class UnixConnector(BaseConnector):
     async def _create_connection(
         self, req: RequestLike, traces: list[TraceLike], timeout: TimeoutLike | None
     ) -> ConnectionProtocol:
-        deadline = asyncio.timeout(timeout.sock_connect if timeout is not None else None)
+        deadline = asyncio.timeout((timeout.sock_connect or None) if timeout is not None else None)
         key = req.connection_key
         try:
             async with deadline:
