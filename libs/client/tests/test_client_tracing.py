@@ -88,6 +88,22 @@ async def test_signals_of_a_post_then_a_reused_get(routes: Server) -> None:
     assert events[-1][2].trace_request_ctx == {"n": 2}
 
 
+@pytest.mark.parametrize(("path", "params"), [("/ok?x=0", None), ("/ok", {"x": 0})])
+async def test_traced_urls_keep_the_query_whether_in_the_url_or_in_params(
+    routes: Server, path: str, params: dict[str, int] | None
+) -> None:
+    config, events = recording_config()
+    async with (
+        ClientSession(trace_configs=[config]) as session,
+        session.get(routes.url(path), params=params) as resp,
+    ):
+        await resp.read()
+    urls = {name: str(p.url) for name, p, _ in events if hasattr(p, "url")}
+    expected = str(routes.url("/ok?x=0"))
+    for name in ("on_request_start", "on_request_headers_sent", "on_request_end"):
+        assert urls[name] == expected, name
+
+
 async def test_redirect_is_traced(routes: Server) -> None:
     config, events = recording_config()
     async with ClientSession(trace_configs=[config]) as session:

@@ -782,7 +782,7 @@ class ClientSession:
             if traces:
                 started = []
                 for trace in traces:
-                    await trace.send_request_start(method, url.update_query(params), headers_)
+                    await trace.send_request_start(method, url.update_query(params or {}), headers_)
                     started.append(trace)
             with timer if timer is not None else NO_TIMER:
                 redirects = 0
@@ -885,7 +885,7 @@ class ClientSession:
                         break
                     for trace in traces:
                         await trace.send_request_redirect(
-                            method, url.update_query(params), headers_, resp
+                            method, url.update_query(params or {}), headers_, resp
                         )
                     redirects += 1
                     history.append(resp)
@@ -933,7 +933,7 @@ class ClientSession:
                     timer.cancel()
             resp._history = tuple(history)
             for trace in traces:
-                await trace.send_request_end(method, url.update_query(params), headers_, resp)
+                await trace.send_request_end(method, url.update_query(params or {}), headers_, resp)
             if upload_tracker is not None:
                 upload_tracker._finalize()
             return resp
@@ -950,7 +950,7 @@ class ClientSession:
             for trace in started:
                 await trace.send_request_exception(
                     method,
-                    url.update_query(params),
+                    url.update_query(params or {}),
                     headers_,
                     exc,
                 )
