@@ -10,7 +10,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 import httpwire
-from httpwire import ClientSession
+from httpwire import ClientSession, TCPConnector
 
 from .conftest import Received, Server, gzipped, reply
 
@@ -636,3 +636,14 @@ async def test_head_cache_is_bounded(echo_server: Server) -> None:
                 await resp.read()
                 assert len(session._head_cache) <= _HEAD_CACHE_SIZE
         assert 0 < len(session._head_cache) <= _HEAD_CACHE_SIZE
+
+
+async def test_ssl_shutdown_timeout_is_deprecated_with_or_without_a_connector() -> None:
+    with pytest.warns(DeprecationWarning, match="ssl_shutdown_timeout parameter is deprecated"):
+        session = ClientSession(ssl_shutdown_timeout=1.0)
+    await session.close()
+    connector = TCPConnector()
+    with pytest.warns(DeprecationWarning, match="ignored when a connector is given"):
+        session = ClientSession(connector=connector, ssl_shutdown_timeout=1.0)
+    assert session.connector is connector
+    await session.close()

@@ -327,6 +327,14 @@ class ClientSession:
                 connector = TCPConnector(loop=loop)
             else:
                 connector = TCPConnector(loop=loop, ssl_shutdown_timeout=ssl_shutdown_timeout)
+        elif ssl_shutdown_timeout is not sentinel:
+            # Ignored with a connector of the caller's (it has its own), but still deprecated.
+            warnings.warn(
+                "The ssl_shutdown_timeout parameter is deprecated (as in aiohttp 3.14) and is "
+                "ignored when a connector is given",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         if connector._loop is not loop:
             raise RuntimeError("Session and connector has to use same event loop")
         connector.protocol_factory = ResponseHandler
