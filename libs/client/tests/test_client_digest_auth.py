@@ -168,6 +168,22 @@ async def test_domain_widens_the_protection_space(server: Server) -> None:
         await other.stop()
 
 
+@pytest.mark.parametrize("domain", ['domain="\\""', 'domain=""', 'domain="  "'])
+async def test_a_domain_without_a_usable_uri_covers_the_whole_origin(
+    server: Server, domain: str
+) -> None:
+    challenge = f'Digest realm="r", nonce="abc", qop="auth", {domain}'
+    _protected(server, "/a", challenge=challenge)
+    _protected(server, "/b", challenge=challenge)
+    async with ClientSession(middlewares=(DigestAuthMiddleware("user", "pw"),)) as session:
+        for path in ("/a", "/b"):
+            async with session.get(server.url(path)) as resp:
+                assert resp.status == 200
+    # The second path is answered preemptively: the space is the origin, not a bogus URI.
+    sent = [r.headers.get("Authorization") is not None for r in server.requests]
+    assert sent == [False, True, True]
+
+
 async def test_a_401_without_digest_is_returned_as_is(server: Server) -> None:
     server.answer("/b", reply(401, "no", {"WWW-Authenticate": 'Basic realm="x"'}))
     async with ClientSession(middlewares=(DigestAuthMiddleware("user", "pw"),)) as session:

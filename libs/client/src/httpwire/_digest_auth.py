@@ -175,9 +175,13 @@ class DigestAuthMiddleware:
             if scheme == "digest" and params:
                 self._challenge = {k: params[k] for k in _CHALLENGE_FIELDS if k in params}
                 origin = response.url.origin()
+                # Stray quotes around or instead of a URI are dropped; with no URI left, the
+                # space is the whole origin (RFC 7616 §3.3).
+                raw_uris = params.get("domain", "").split()
+                uris = [uri for uri in (raw.strip('"') for raw in raw_uris) if uri]
                 self._space = [
                     str(origin.join(URL(uri))) if uri.startswith("/") else str(URL(uri))
-                    for uri in self._challenge.get("domain", "").split()
+                    for uri in uris
                 ] or [str(origin)]
                 return bool(self._challenge)
         return False
