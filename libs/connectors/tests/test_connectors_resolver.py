@@ -152,6 +152,20 @@ async def test_threaded_resolver_maps_an_unencodable_name_to_oserror() -> None:
         await resolver.resolve("x" * 64 + ".test", 80)
 
 
+async def test_an_answer_without_addresses_is_a_failed_lookup(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    resolver = hc.ThreadedResolver()
+
+    async def nothing(*args: object, **kwargs: object) -> list[object]:
+        return []
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", nothing)
+    with pytest.raises(OSError, match=r"^\[Errno None\] DNS lookup failed: 'empty.test'") as info:
+        await resolver.resolve("empty.test", 80)
+    assert info.value.strerror == "DNS lookup failed: 'empty.test' has no addresses"
+
+
 async def test_value_error_from_a_resolver_is_a_dns_error() -> None:
     from httpwire_connectors.testing import FakeResolver
 

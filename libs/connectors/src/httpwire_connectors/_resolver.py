@@ -79,7 +79,7 @@ class ThreadedResolver(AbstractResolver):
                 )
             )
         if not results:
-            raise OSError(None, f"DNS lookup of {host!r} returned no addresses")
+            raise OSError(None, f"DNS lookup failed: {host!r} has no addresses")
         return results
 
     async def close(self) -> None:
@@ -135,7 +135,7 @@ class AsyncResolver(AbstractResolver):
                 )
             )
         if not results:
-            raise OSError(None, f"DNS lookup of {host!r} returned no addresses")
+            raise OSError(None, f"DNS lookup failed: {host!r} has no addresses")
         return results
 
     async def close(self) -> None:
