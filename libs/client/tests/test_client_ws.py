@@ -15,6 +15,7 @@ import inspect
 import json
 import ssl
 import struct
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -28,6 +29,7 @@ from yarl import URL
 
 import httpwire
 import httpwire._helpers
+import httpwire_websocket
 from httpwire._ws_client import ClientWebSocketResponse, ClientWSTimeout, WSMessageTypeError
 from httpwire_websocket import WSCloseCode, WSMessage, WSMsgType
 
@@ -849,7 +851,10 @@ async def test_server_drops_connection_mid_message() -> None:
 
 
 async def _server_breaks_protocol(bad: bytes, **kwargs: Any) -> tuple[Any, WSMessage, bytes]:
-    """A raw server sends ``bad``; returns the ws, its ERROR message and the Close we sent."""
+    """A raw server sends ``bad``; returns the ws, its ERROR message and the Close we sent.
+
+    Data messages ahead of the bad frame are read past.
+    """
     close: asyncio.Future[tuple[int, bytes]] = asyncio.get_running_loop().create_future()
 
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -860,6 +865,8 @@ async def _server_breaks_protocol(bad: bytes, **kwargs: Any) -> tuple[Any, WSMes
     async with asyncio.timeout(LIMIT), raw_server(handler) as url, httpwire.ClientSession() as s:
         ws = await s.ws_connect(url, **kwargs)
         msg = await ws.receive()
+        while msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+            msg = await ws.receive()
         opcode, payload = await close
         assert opcode == 0x8
     return ws, msg, payload
@@ -912,6 +919,117 @@ async def test_max_msg_size_exceeded_websockets() -> None:
         assert msg.data.code == WSCloseCode.MESSAGE_TOO_BIG
         assert ws.close_code == WSCloseCode.MESSAGE_TOO_BIG
         assert await seen == 1009
+
+
+#: Bad server frames, the close code and the message aiohttp 3.14 reports for each.
+ALIGNED_ERRORS = [
+    (frame(0x1, b"x", first=0xA1), 1002, "Received frame with non-zero reserved bits"),  # RSV2
+    (frame(0x1, b"x", first=0x91), 1002, "Received frame with non-zero reserved bits"),  # RSV3
+    (frame(0x1, b"x", first=0xC1), 1002, "Received frame with non-zero reserved bits"),  # RSV1
+    (frame(0x3, b""), 1002, "Unexpected opcode=3"),
+    (frame(0x9, b"p", fin=False), 1002, "Received fragmented control frame"),
+    (frame(0x9, b"p" * 126), 1002, "Control frame payload cannot be larger than 125 bytes"),
+    (frame(0x0, b"x"), 1002, "Continuation frame for non started message"),
+    (
+        frame(0x1, b"a", fin=False) + frame(0x1, b"b"),
+        1002,
+        "The opcode in non-fin frame is expected to be zero, got 1",
+    ),
+    (frame(0x1, b"\xff\xfe"), 1007, "Invalid UTF-8 text message"),
+    (frame(0x8, b"\x03"), 1002, "Invalid close frame: False 8 b'\\x03'"),
+    (frame(0x1, b"ok") + frame(0x8, b"\x03"), 1002, "Invalid close frame: True 8 b'\\x03'"),
+    (frame(0x8, close_payload(1004)), 1002, "Invalid close code: 1004"),
+    (frame(0x8, close_payload(1000, b"\xff")), 1007, "Invalid UTF-8 text message"),
+    (frame(0x2, b"x" * 2000), 1009, "Message size 2000 exceeds limit 1000"),
+]
+
+
+@pytest.mark.parametrize(("bad", "code", "text"), ALIGNED_ERRORS)
+async def test_protocol_error_surfaces_as_aiohttp_does(bad: bytes, code: int, text: str) -> None:
+    """``msg.data`` is exactly a ``WebSocketError`` with aiohttp's code and message.
+
+    aiohttp's tests check ``type(msg.data) is WebSocketError`` and ``str(msg.data)``; the sans-IO
+    reader's precise subclass stays available as ``__cause__``.
+    """
+    ws, msg, payload = await _server_breaks_protocol(bad, max_msg_size=1000)
+    assert msg.type is WSMsgType.ERROR
+    assert httpwire.WebSocketError is httpwire_websocket.WebSocketError  # one class, re-exported
+    assert type(msg.data) is httpwire.WebSocketError
+    assert (msg.data.code, str(msg.data)) == (code, text)
+    assert msg.extra is None
+    assert isinstance(msg.data.__cause__, httpwire_websocket.ProtocolError)
+    assert msg.data.__cause__.code == code
+    assert payload[:2] == struct.pack("!H", code)
+    assert ws.close_code == code
+    assert ws.exception() is None
+
+
+@pytest.mark.parametrize(("bad", "code", "text"), ALIGNED_ERRORS)
+async def test_aligned_errors_are_what_aiohttp_reports(bad: bytes, code: int, text: str) -> None:
+    """The table above is checked against aiohttp's own client reading the same bytes."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await handshake(reader, writer)
+        writer.write(bad)
+        await read_frame(reader)
+
+    async with asyncio.timeout(LIMIT), raw_server(handler) as url:
+        async with aiohttp.ClientSession() as theirs:
+            async with theirs.ws_connect(url, max_msg_size=1000) as ws:
+                msg = await ws.receive()
+                while msg.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+                    msg = await ws.receive()
+                assert ws.close_code == code
+    assert msg.type is aiohttp.WSMsgType.ERROR
+    assert type(msg.data) is aiohttp.WebSocketError
+    assert (msg.data.code, str(msg.data)) == (code, text)
+
+
+def _deflated(data: bytes) -> bytes:
+    """``data`` as one permessage-deflate payload (raw deflate, the sync-flush tail stripped)."""
+    obj = zlib.compressobj(wbits=-15)
+    out = obj.compress(data) + obj.flush(zlib.Z_SYNC_FLUSH)
+    return out[:-4]
+
+
+#: Bad frames on a connection with permessage-deflate, and what aiohttp 3.14 reports.
+ALIGNED_DEFLATE_ERRORS = [
+    (
+        frame(0x2, _deflated(b"z" * 5000), first=0xC2),
+        1009,
+        "Decompressed message exceeds size limit 1000",
+    ),
+    (
+        frame(0x2, _deflated(b"ab"), first=0x42) + frame(0x0, b"", first=0xC0),
+        1002,
+        "Received frame with non-zero reserved bits",  # RSV1 on a continuation frame
+    ),
+]
+
+
+@pytest.mark.parametrize(("bad", "code", "text"), ALIGNED_DEFLATE_ERRORS)
+@pytest.mark.parametrize("client", ["httpwire", "aiohttp"])
+async def test_deflate_errors_surface_as_aiohttp_does(
+    client: str, bad: bytes, code: int, text: str
+) -> None:
+    """Compressed-message errors: our ERROR equals aiohttp's own client's, bytes for bytes."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        _, headers = await read_head(reader)
+        ext = "Sec-WebSocket-Extensions: permessage-deflate"
+        writer.write(switching(headers["sec-websocket-key"], ext))
+        writer.write(bad)
+        await read_frame(reader)
+
+    lib: Any = httpwire if client == "httpwire" else aiohttp
+    async with asyncio.timeout(LIMIT), raw_server(handler) as url, lib.ClientSession() as s:
+        async with s.ws_connect(url, max_msg_size=1000, compress=15) as ws:
+            assert ws.compress == 15
+            msg = await ws.receive()
+            assert ws.close_code == code
+    assert msg.type is lib.WSMsgType.ERROR
+    assert type(msg.data) is lib.WebSocketError
+    assert (msg.data.code, str(msg.data)) == (code, text)
 
 
 async def test_max_msg_size_zero_means_no_limit() -> None:
@@ -1279,6 +1397,35 @@ async def test_close_from_another_task_wakes_receive() -> None:
         assert (await waiting).type is WSMsgType.CLOSING
         assert ws.closed
         assert ws.close_code == 1000
+
+
+async def test_two_closes_while_receive_waits() -> None:
+    """A waiting ``receive()`` returns CLOSED, not data the server sends after closing began.
+
+    The first ``close()`` wakes the waiting ``receive()``; the second one, running before that
+    task resumes, already reads the server's answer. As in aiohttp, ``receive()`` then returns
+    CLOSED instead of waiting again and taking the server's next message, and the second
+    ``close()`` still gets the server's Close (it is not left unwoken until ``ws_close``).
+    """
+
+    async def handler(ws: ServerConnection) -> None:
+        await ws.recv()
+        await ws.send("after close began")
+        await ws.wait_closed()
+
+    async with asyncio.timeout(LIMIT), ws_server(handler) as url, httpwire.ClientSession() as s:
+        ws = await s.ws_connect(url, timeout=ClientWSTimeout(ws_close=LIMIT / 2))
+        await ws.send_bytes(b"ask")
+        first = asyncio.create_task(ws.close())
+        second = asyncio.create_task(ws.close())
+        msg = await ws.receive()
+        assert msg.type is WSMsgType.CLOSED
+        async with asyncio.timeout(LIMIT / 4):  # well before ws_close would give up
+            results = sorted([await first, await second])
+        assert results == [False, True]
+        assert ws.close_code == WSCloseCode.OK
+        assert ws.exception() is None
+        assert (await ws.receive()).type is WSMsgType.CLOSED
 
 
 async def test_cancelled_receive_keeps_connection_usable() -> None:

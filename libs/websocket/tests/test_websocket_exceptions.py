@@ -46,6 +46,9 @@ def test_codes() -> None:
     assert (too_big.size, too_big.limit) == (10, 5)
     assert "10" in str(too_big)
     assert "5" in str(too_big)
+    worded = MessageTooBigError(10, 5, "Decompressed message exceeds size limit 5")
+    assert (worded.code, worded.size, worded.limit) == (WSCloseCode.MESSAGE_TOO_BIG, 10, 5)
+    assert str(worded) == "Decompressed message exceeds size limit 5"
     assert InvalidStatusError(200).status == 200
     header = InvalidHeaderError("Upgrade", "h2c", "expected websocket")
     assert (header.name, header.value) == ("Upgrade", "h2c")
@@ -59,6 +62,7 @@ def test_codes() -> None:
         ProtocolError("p"),
         InvalidTextError(),
         MessageTooBigError(10, 5),
+        MessageTooBigError(10, 5, "worded"),
         LocalProtocolError("l"),
         HandshakeError("h"),
         InvalidStatusError(404),

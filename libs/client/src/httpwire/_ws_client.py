@@ -89,6 +89,24 @@ class WSMessageTypeError(TypeError):
     """``receive_str``/``receive_bytes``/``receive_json`` got a message of another type."""
 
 
+class _ReadTaken(Exception):
+    """A woken ``_MessageQueue.read()`` found the queue emptied by another reader."""
+
+
+def _as_plain_error(error: Any) -> Any:
+    """Turn a parser error into a plain :class:`WebSocketError` with the same code and message.
+
+    aiohttp puts an exact ``WebSocketError`` in ``msg.data`` of an ERROR message (its tests check
+    ``type(msg.data) is WebSocketError``); the sans-IO reader raises subclasses
+    (``ProtocolError``, ``MessageTooBigError``...), which stay reachable as ``__cause__``.
+    """
+    if not isinstance(error, WebSocketError) or type(error) is WebSocketError:
+        return error
+    plain = WebSocketError(error.code, error.message)
+    plain.__cause__ = error
+    return plain
+
+
 class _MessageQueue:
     """Parses an upgraded connection's bytes and queues the messages for ``receive()``.
 
@@ -157,6 +175,7 @@ class _MessageQueue:
             if kind is _ERROR:
                 # The reader parses nothing after a violation: stop feeding it.
                 self._failed = True
+                message = _new(WSMessage, (_ERROR, _as_plain_error(message.data), None))
             self.feed(message)
 
     def connection_lost(self, exc: BaseException | None) -> None:
@@ -188,15 +207,26 @@ class _MessageQueue:
                 waiter.set_result(None)
 
     async def read(self) -> WSMessage:
-        """The next message; raises :class:`~httpwire.EofStream` once the bytes ended."""
-        while not self._buffer:
+        """The next message; raises :class:`~httpwire.EofStream` once the bytes ended.
+
+        A reader woken for a message that another reader took first (``close()`` in another
+        task reads the queue for the server's Close while ``receive()`` is still waking up)
+        gets :class:`_ReadTaken` instead of waiting again: two waiting readers would leave one
+        of them unwoken, and the messages belong to ``close()`` from then on.
+        """
+        if not self._buffer:
             if self._eof:
                 raise EofStream
             waiter = self._waiter = self._loop.create_future()
             try:
                 await waiter
             finally:
-                self._waiter = None
+                if self._waiter is waiter:
+                    self._waiter = None
+            if not self._buffer:
+                if self._eof:
+                    raise EofStream
+                raise _ReadTaken
         message, size = self._buffer.popleft()
         self._size -= size
         if self._size < self._limit and self._handler.reading_paused:
@@ -471,7 +501,9 @@ class ClientWebSocketResponse:
         """Send a Close frame, wait (up to ``ws_close``) for the server's, close the connection.
 
         Returns ``False`` if the WebSocket was already closed. A ``receive()`` waiting in
-        another task is woken first and returns a CLOSED message.
+        another task is woken first and returns a CLOSING message, or CLOSED when a second
+        ``close()`` started reading the server's answer before it woke up: once closing has
+        started, ``receive()`` never hands out data that arrives afterwards, as in aiohttp.
         """
         if self._waiting and not self._closing:
             self._close_wait = self._loop.create_future()
@@ -549,6 +581,10 @@ class ClientWebSocketResponse:
                 self._close_code = WSCloseCode.OK
                 await self.close()
                 return _new(WSMessage, (WSMsgType.CLOSED, None, None))
+            except _ReadTaken:
+                # close() in another task started reading the server's answer while this task
+                # was waking up: the connection is closing, whatever it still sends is close()'s.
+                return WS_CLOSED_MESSAGE
 
             kind = msg.type
             if kind is _ERROR:

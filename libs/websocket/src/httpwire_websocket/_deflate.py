@@ -346,7 +346,9 @@ class Decompressor:
                 if final and len(out) <= allowance:
                     out += obj.decompress(DEFLATE_TAIL, allowance - len(out) + 1)
                 if len(out) > allowance:
-                    raise MessageTooBigError(used + len(out), limit)
+                    raise MessageTooBigError(
+                        used + len(out), limit, f"Decompressed message exceeds size limit {limit}"
+                    )
             else:
                 out = obj.decompress(data)
                 if final:

@@ -108,7 +108,8 @@ def parse_close_payload(payload: bytes) -> tuple[int, str]:
     """Split a received Close payload into ``(code, reason)``; ``(0, "")`` when it is empty.
 
     Raises ``ProtocolError`` for a 1-byte payload or a code §7.4 forbids on the wire, and
-    ``InvalidTextError`` when the reason is not UTF-8.
+    ``InvalidTextError`` when the reason is not UTF-8 (with aiohttp's messages for those two;
+    ``WebSocketReader`` words the 1-byte case as aiohttp's reader does before calling this).
     """
     if not payload:
         return 0, ""
@@ -120,7 +121,7 @@ def parse_close_payload(payload: bytes) -> tuple[int, str]:
     try:
         reason = payload[2:].decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidTextError("Invalid UTF-8 in close reason") from None
+        raise InvalidTextError() from None
     return code, reason
 
 

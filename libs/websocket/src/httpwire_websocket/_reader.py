@@ -12,7 +12,7 @@ import codecs
 from typing import Final
 
 from ._deflate import Decompressor, DeflateParams
-from ._frames import UNPACK_Q, opcode_name, parse_close_payload
+from ._frames import UNPACK_Q, parse_close_payload
 from ._mask import mask
 from ._models import WSCloseCode, WSMessage, WSMsgType
 from .exceptions import InvalidTextError, MessageTooBigError, ProtocolError
@@ -21,6 +21,9 @@ __all__ = ["DEFAULT_MAX_MSG_SIZE", "WebSocketReader"]
 
 DEFAULT_MAX_MSG_SIZE: Final = 4 * 1024 * 1024
 """aiohttp's default ``max_msg_size``: 4 MiB."""
+
+MSG_RESERVED_BITS: Final = "Received frame with non-zero reserved bits"
+"""aiohttp's message for a frame with RSV1, RSV2 or RSV3 set that no extension allows."""
 
 _new = tuple.__new__
 _TEXT: Final = WSMsgType.TEXT
@@ -59,6 +62,7 @@ class WebSocketReader:
 
     __slots__ = (
         "_chunks",
+        "_data_fin",
         "_decode_text",
         "_decoder",
         "_exc",
@@ -102,6 +106,7 @@ class WebSocketReader:
         self._frame_b0 = 0
         self._frame_key = b""
         self._msg_op = 0
+        self._data_fin = False
         self._msg_rsv1 = 0
         self._msg_wire = 0
         self._msg_size = 0
@@ -161,9 +166,7 @@ class WebSocketReader:
                 start = pos + 2
                 if length > 125:
                     if b0 & 0x08:
-                        raise ProtocolError(
-                            f"{opcode_name(b0 & 0x0F)} frame payload over 125 bytes"
-                        )
+                        raise ProtocolError("Control frame payload cannot be larger than 125 bytes")
                     if length == 126:
                         if end - start < 2:
                             break
@@ -203,6 +206,7 @@ class WebSocketReader:
                 if self._msg_op or b0 & 0x7C != 0:
                     self._frame(b0, payload, out)
                 elif b0 == 0x81:
+                    self._data_fin = True
                     try:
                         text = payload.decode("utf-8")
                     except UnicodeDecodeError:
@@ -212,6 +216,7 @@ class WebSocketReader:
                     else:
                         out.append(_new(WSMessage, (_TEXT, bytes(payload), "")))
                 elif b0 == 0x82:
+                    self._data_fin = True
                     if type(payload) is not bytes:
                         payload = bytes(payload)
                     out.append(_new(WSMessage, (_BINARY, payload, "")))
@@ -237,22 +242,31 @@ class WebSocketReader:
         return []
 
     def _reject_first_byte(self, b0: int) -> None:
+        """Raise the error for a first header byte outside the valid table, in aiohttp's order.
+
+        The reserved bits are checked first, then the opcode, then FIN on control frames, with
+        aiohttp's wording, so ``str(error)`` reads the same as there. RSV1 is only valid on the
+        first frame of a data message with permessage-deflate (RFC 7692 §6.1); aiohttp ignores
+        it on control frames, here it fails the connection as the RFC requires.
+        """
         opcode = b0 & 0x0F
+        if b0 & 0x70 and (b0 & 0x30 or self._inflater is None or opcode == 0x0 or opcode >= 0x8):
+            raise ProtocolError(MSG_RESERVED_BITS)
         if opcode not in (0x0, 0x1, 0x2, 0x8, 0x9, 0xA):
-            raise ProtocolError(f"Unknown opcode {opcode:#x}")
-        if b0 & 0x30:
-            raise ProtocolError("Received a frame with RSV2 or RSV3 set")
-        if b0 & 0x40:
-            if self._inflater is None:
-                raise ProtocolError("Received a frame with RSV1 set but no extension negotiated")
-            raise ProtocolError(f"RSV1 set on a {opcode_name(opcode)} frame")
-        raise ProtocolError(f"Fragmented {opcode_name(opcode)} frame")
+            raise ProtocolError(f"Unexpected opcode={opcode!r}")
+        raise ProtocolError("Received fragmented control frame")
 
     def _frame(self, b0: int, payload: bytes | bytearray, out: list[WSMessage]) -> None:
         """Handle one complete, unmasked frame."""
         opcode = b0 & 0x0F
         if opcode >= 0x8:
             if opcode == 0x8:
+                if len(payload) == 1:
+                    # aiohttp's wording, FIN included: that of the last data frame (False before
+                    # any and inside a fragmented message), as aiohttp's reader reports it.
+                    raise ProtocolError(
+                        f"Invalid close frame: {self._data_fin} 8 {bytes(payload)!r}"
+                    )
                 code, reason = parse_close_payload(bytes(payload))
                 out.append(_new(WSMessage, (_CLOSE, code, reason)))
             elif opcode == 0x9:
@@ -261,16 +275,19 @@ class WebSocketReader:
                 out.append(_new(WSMessage, (_PONG, bytes(payload), "")))
             return
         fin = b0 & 0x80
+        self._data_fin = bool(fin)
         if opcode:
             if self._msg_op:
-                raise ProtocolError(f"Expected a continuation frame, got {opcode_name(opcode)}")
+                raise ProtocolError(
+                    f"The opcode in non-fin frame is expected to be zero, got {opcode!r}"
+                )
             self._msg_op = opcode
             self._msg_rsv1 = b0 & 0x40
             self._msg_wire = self._msg_size = 0
             self._parts = []
             self._decoder = _Utf8Decoder() if opcode == 0x1 else None
         elif not self._msg_op:
-            raise ProtocolError("Continuation frame without a message to continue")
+            raise ProtocolError("Continuation frame for non started message")
         self._msg_wire += len(payload)
         chunk = payload
         if self._msg_rsv1:

@@ -75,10 +75,16 @@ class InvalidTextError(ProtocolError):
 
 
 class MessageTooBigError(ProtocolError):
-    """A message is larger than ``max_msg_size``, counted on the wire or after decompression."""
+    """A message is larger than ``max_msg_size``, counted on the wire or after decompression.
 
-    def __init__(self, size: int, limit: int) -> None:
-        super().__init__(f"Message size {size} exceeds limit {limit}", WSCloseCode.MESSAGE_TOO_BIG)
+    ``message`` replaces the default ``"Message size {size} exceeds limit {limit}"``: the reader
+    passes aiohttp's wording for an inflated message that outgrows the limit.
+    """
+
+    def __init__(self, size: int, limit: int, message: str | None = None) -> None:
+        if message is None:
+            message = f"Message size {size} exceeds limit {limit}"
+        super().__init__(message, WSCloseCode.MESSAGE_TOO_BIG)
         self.size = size
         self.limit = limit
 
