@@ -7,7 +7,14 @@ import gzip
 
 import pytest
 
-from httpwire import EMPTY_PAYLOAD, ClientSession, DataQueue, EofStream, StreamReader
+from httpwire import (
+    EMPTY_PAYLOAD,
+    ClientSession,
+    DataQueue,
+    EofStream,
+    FlowControlDataQueue,
+    StreamReader,
+)
 from httpwire_parser import LineTooLong
 
 from .conftest import Server, reply
@@ -201,3 +208,37 @@ async def test_data_queue_read_can_be_cancelled_and_retried() -> None:
         await waiting
     queue.feed_data(7)
     assert await queue.read() == 7
+
+
+class _Flow:
+    def __init__(self) -> None:
+        self.reading_paused = False
+        self.calls: list[str] = []
+
+    def pause_reading(self) -> None:
+        self.reading_paused = True
+        self.calls.append("pause")
+
+    def resume_reading(self) -> None:
+        self.reading_paused = False
+        self.calls.append("resume")
+
+
+async def test_flow_control_data_queue_pauses_past_twice_the_limit() -> None:
+    flow = _Flow()
+    queue: FlowControlDataQueue[str] = FlowControlDataQueue(
+        flow, 10, loop=asyncio.get_running_loop()
+    )
+    queue.feed_data("a", 5)
+    assert flow.calls == []
+    queue.feed_data("b", 20)  # 25 > 2 * 10
+    assert flow.calls == ["pause"]
+    assert await queue.read() == "a"  # 20 left: not under 2 * 10 yet
+    assert flow.calls == ["pause"]
+    queue.feed_data("c", 1)
+    assert await queue.read() == "b"  # 1 left
+    assert flow.calls == ["pause", "resume"]
+    queue.feed_eof()
+    assert await queue.read() == "c"
+    with pytest.raises(EofStream):
+        await queue.read()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import abc as abc  # aiohttp documents the module path httpwire.abc
 from . import hdrs as hdrs  # aiohttp.hdrs: header and method name constants
 from ._auth import BasicAuth, encode_basic_auth
+from ._chain_map import ChainMapProxy
 from ._components import (
     AddrInfoType,
     AsyncResolver,
@@ -27,6 +28,7 @@ from ._components import (
 )
 from ._compression import set_zlib_backend
 from ._digest_auth import DigestAuthMiddleware
+from ._etag import ETag
 from ._helpers import ContentDisposition, HttpVersion, HttpVersion10, HttpVersion11
 from ._middlewares import ClientHandlerType, ClientMiddlewareType
 from ._reqrep import ClientRequest, ClientResponse, RequestInfo
@@ -96,7 +98,8 @@ from .payload import (
     get_payload,
     payload_type,
 )
-from .streams import EMPTY_PAYLOAD, DataQueue, EofStream, StreamReader
+from .payload_streamer import streamer
+from .streams import EMPTY_PAYLOAD, DataQueue, EofStream, FlowControlDataQueue, StreamReader
 from .tracing import (
     TraceConfig,
     TraceConnectionCreateEndParams,
@@ -131,6 +134,7 @@ __all__ = [
     "BufferedReaderPayload",
     "BytesIOPayload",
     "BytesPayload",
+    "ChainMapProxy",
     "ClientConnectionError",
     "ClientConnectionResetError",
     "ClientConnectorCertificateError",
@@ -160,8 +164,10 @@ __all__ = [
     "DefaultResolver",
     "DigestAuthMiddleware",
     "DummyCookieJar",
+    "ETag",
     "EofStream",
     "Fingerprint",
+    "FlowControlDataQueue",
     "FormData",
     "HttpVersion",
     "HttpVersion10",
@@ -230,4 +236,5 @@ __all__ = [
     "payload_type",
     "request",
     "set_zlib_backend",
+    "streamer",
 ]

@@ -25,6 +25,7 @@ from ._payload_files import (
 from ._payload_memory import BytesPayload, JsonBytesPayload, JsonPayload, StringPayload
 from ._payload_parts import BodyPartReaderPayload
 from ._payload_streams import AsyncIterablePayload, IterablePayload, StreamReaderPayload
+from .payload_streamer import StreamWrapperPayload, _stream_wrapper, streamer
 from .streams import StreamReader
 
 __all__ = [
@@ -92,3 +93,4 @@ register_payload(StreamReaderPayload, StreamReader)
 register_payload(AsyncIterablePayload, AsyncIterable, order=Order.try_last)
 # Generators and other one-shot iterators; dicts, lists and tuples are form fields instead.
 register_payload(IterablePayload, Iterator, order=Order.try_last)
+register_payload(StreamWrapperPayload, (_stream_wrapper, streamer))

@@ -20,7 +20,7 @@ from httpwire_parser import LineTooLong
 
 from ._helpers import DEFAULT_READ_BUFSIZE
 
-__all__ = ["EMPTY_PAYLOAD", "DataQueue", "EofStream", "StreamReader"]
+__all__ = ["EMPTY_PAYLOAD", "DataQueue", "EofStream", "FlowControlDataQueue", "StreamReader"]
 
 _T = TypeVar("_T")
 internal_logger = logging.getLogger("httpwire.internal")
@@ -681,16 +681,19 @@ class DataQueue(Generic[_T]):
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
+    async def _wait_for_data(self) -> None:
+        if self._waiter is not None:
+            raise RuntimeError("DataQueue.read() called while another coroutine waits")
+        self._waiter = self._loop.create_future()
+        try:
+            await self._waiter
+        finally:
+            self._waiter = None
+
     async def read(self) -> _T:
         """The next object; at the end the queue's error or :class:`EofStream`."""
         if not self._buffer and not self._eof:
-            if self._waiter is not None:
-                raise RuntimeError("DataQueue.read() called while another coroutine waits")
-            self._waiter = self._loop.create_future()
-            try:
-                await self._waiter
-            finally:
-                self._waiter = None
+            await self._wait_for_data()
         if self._buffer:
             return self._buffer.popleft()[0]
         if self._exception is not None:
@@ -699,3 +702,43 @@ class DataQueue(Generic[_T]):
 
     def __aiter__(self) -> AsyncStreamIterator[_T]:
         return AsyncStreamIterator(self.read)
+
+
+class FlowControlDataQueue(DataQueue[_T]):
+    """A :class:`DataQueue` that pauses ``protocol`` while more than ``2 * limit`` waits.
+
+    ``feed_data(data, size)`` counts ``size`` toward the limit; reading resumes the protocol once
+    what waits is back under ``limit``. Deprecated in aiohttp (removed in 4.0); kept for code
+    that still builds one.
+    """
+
+    __slots__ = ("_limit", "_protocol", "_size")
+
+    def __init__(
+        self, protocol: FlowControl, limit: int, *, loop: asyncio.AbstractEventLoop
+    ) -> None:
+        super().__init__(loop)
+        self._size = 0
+        self._protocol = protocol
+        self._limit = limit * 2
+
+    def feed_data(self, data: _T, size: int = 0) -> None:
+        """Queue ``data``; pause the protocol when the queued sizes pass twice the limit."""
+        super().feed_data(data, size)
+        self._size += size
+        if self._size > self._limit and not self._protocol.reading_paused:
+            self._protocol.pause_reading()
+
+    async def read(self) -> _T:
+        """The next object; the protocol resumes once the queue is back under the limit."""
+        if not self._buffer and not self._eof:
+            await self._wait_for_data()
+        if self._buffer:
+            data, size = self._buffer.popleft()
+            self._size -= size
+            if self._size < self._limit and self._protocol.reading_paused:
+                self._protocol.resume_reading()
+            return data
+        if self._exception is not None:
+            raise self._exception
+        raise EofStream
