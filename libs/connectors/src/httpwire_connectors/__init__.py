@@ -21,6 +21,7 @@ from ._interfaces import (
     TimeoutLike,
     TraceLike,
 )
+from ._named_pipe_connector import NamedPipeConnector
 from ._pool import PoolStats
 from ._protocol import StreamProtocol
 from ._resolver import AbstractResolver, AsyncResolver, DefaultResolver, ThreadedResolver
@@ -66,6 +67,7 @@ __all__ = [
     "ConnectionTimeoutError",
     "DefaultResolver",
     "Fingerprint",
+    "NamedPipeConnector",
     "PoolStats",
     "ProtocolFactory",
     "RequestLike",
