@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 
 import httpwire
 from httpwire import ClientSession
+from httpwire_parser import EndOfMessage, RequestParser
 
 from .conftest import Received, Server, reply
 
@@ -190,3 +192,89 @@ async def test_release_wakes_a_pending_reader_with_connection_closed(server: Ser
             await resp.content.readline()
         assert not isinstance(info.value, httpwire.ClientPayloadError)
         assert resp.closed
+
+
+class _Recorder:
+    """A raw server that keeps every byte of each request and answers once it has it whole."""
+
+    def __init__(self) -> None:
+        self.received: list[bytes] = []
+        self.port = 0
+
+    async def start(self) -> asyncio.Server:
+        server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = server.sockets[0].getsockname()[1]
+        return server
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        parser = RequestParser()
+        raw = bytearray()
+        while data := await reader.read(65536):
+            raw += data
+            if any(isinstance(event, EndOfMessage) for event in parser.feed(data)):
+                self.received.append(bytes(raw))
+                raw.clear()
+                writer.write(reply(200, b"ok"))
+        writer.close()
+
+
+async def _lines() -> AsyncIterator[bytes]:
+    for i in range(3):
+        yield b"x" * (i + 1) * 1000
+
+
+@pytest.mark.parametrize("data", [None, b"abc" * 1000, "lines"])
+async def test_output_size_counts_what_went_out_and_upload_complete_ends(data: object) -> None:
+    recorder = _Recorder()
+    server = await recorder.start()
+    body = _lines() if data == "lines" else data
+    try:
+        async with ClientSession() as session:
+            method = "GET" if data is None else "POST"
+            async with session.request(
+                method, f"http://127.0.0.1:{recorder.port}/", data=body
+            ) as resp:
+                assert await resp.read() == b"ok"
+                with pytest.warns(DeprecationWarning, match="upload_complete is deprecated"):
+                    done = resp.upload_complete
+                await asyncio.wait_for(done, 5)
+                with pytest.warns(DeprecationWarning, match="output_size is deprecated"):
+                    size = resp.output_size
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert size == len(recorder.received[0])
+
+
+async def test_upload_complete_waits_for_a_body_still_being_written() -> None:
+    async def early(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(reply(200, b"early"))
+        await reader.read()  # the rest of the body, until the client closes
+        writer.close()
+
+    server = await asyncio.start_server(early, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    gate = asyncio.Event()
+
+    async def body() -> AsyncIterator[bytes]:
+        yield b"first"
+        await gate.wait()
+        yield b"second"
+
+    try:
+        async with ClientSession() as session:
+            async with session.post(f"http://127.0.0.1:{port}/", data=body()) as resp:
+                assert await resp.read() == b"early"
+                with pytest.warns(DeprecationWarning, match="upload_complete"):
+                    done = resp.upload_complete
+                await asyncio.sleep(0.05)
+                assert not done.done()
+                gate.set()
+                await asyncio.wait_for(done, 5)
+                with pytest.warns(DeprecationWarning, match="output_size"):
+                    size = resp.output_size
+                assert size > len(b"firstsecond")
+    finally:
+        server.close()
+        await server.wait_closed()

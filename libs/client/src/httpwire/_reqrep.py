@@ -9,6 +9,7 @@ import json as jsonlib
 import logging
 import re
 import ssl as ssllib
+import warnings
 from collections.abc import Callable, Sequence
 from http.cookies import SimpleCookie
 from types import TracebackType
@@ -316,6 +317,11 @@ class ClientResponse:
     content: StreamReader = None  # type: ignore[assignment]
     _headers: CIMultiDictProxy[str] = None  # type: ignore[assignment]
     _raw_headers: Any = ()
+    # What went out for the request: the bytes written at once (head, in-memory body), and the
+    # writer of a streamed body, which counts the rest (the deprecated output_size).
+    _output_size: int = 0
+    _body_writer: Any = None
+    _upload_complete: asyncio.Future[None] | None = None
 
     def __init__(
         self,
@@ -481,6 +487,48 @@ class ClientResponse:
         return (
             f"<ClientResponse({ascii_encodable_url}) [{self.status} {reason}]>\n{self._headers!r}\n"
         )
+
+    @property
+    def output_size(self) -> int:
+        """Bytes sent for this request so far: head, body and its framing (deprecated).
+
+        Deprecated in aiohttp 3.14.4, as here: an :class:`~httpwire.UploadTracker` follows an
+        upload without polling.
+        """
+        warnings.warn(
+            "ClientResponse.output_size is deprecated, use httpwire.UploadTracker instead",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        writer = self._body_writer
+        return self._output_size + (writer.output_size if writer is not None else 0)
+
+    @property
+    def upload_complete(self) -> asyncio.Future[None]:
+        """A future done once the request body has been sent whole (deprecated, as in aiohttp).
+
+        It is done at once when the body went out with the head; a body that fails or is
+        cancelled still completes it, since the upload is over either way.
+        """
+        warnings.warn(
+            "ClientResponse.upload_complete is deprecated, use httpwire.UploadTracker instead",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        future = self._upload_complete
+        if future is None:
+            future = self._upload_complete = self._loop.create_future()
+            writer = self._writer
+            if writer is None or writer.done():
+                future.set_result(None)
+            else:
+
+                def settle(_: object) -> None:
+                    if not future.done():
+                        future.set_result(None)
+
+                writer.add_done_callback(settle)
+        return future
 
     # --------------------------------------------------------------- lifecycle
 

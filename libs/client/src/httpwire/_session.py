@@ -1296,8 +1296,12 @@ class ClientSession:
                 and req.compress is None
                 else None
             )
+            body_writer: StreamWriter | None = None
+            sent = len(head)
             if body is None:
                 # A caller's own Transfer-Encoding: chunked still needs the empty last chunk.
+                if chunked:
+                    sent += 5
                 transport.write(head + b"0\r\n\r\n" if chunked else head)
                 if tracker is not None:
                     tracker._attempt_finished(attempt)
@@ -1316,9 +1320,10 @@ class ClientSession:
                         pending = b""
                 if pending:
                     transport.write(pending)
+                size = sum(map(len, chunks))
+                sent += size
                 if tracker is not None:
                     tracker._attempt_writing(attempt, transport, len(head))
-                    size = sum(map(len, chunks))
                     tracker._add(attempt, size, size)
                 for trace in traces:
                     await trace.send_request_headers(req.method, req.url, headers)
@@ -1339,9 +1344,20 @@ class ClientSession:
                     tracker._attempt_writing(attempt, transport, len(head))
                 for trace in traces:
                     await trace.send_request_headers(req.method, req.url, headers)
+                body_writer = StreamWriter(protocol)
                 task = self._loop.create_task(
                     self._write_body(
-                        req, conn, protocol, body, limit, chunked, expect, timeout, traces, attempt
+                        req,
+                        conn,
+                        protocol,
+                        body_writer,
+                        body,
+                        limit,
+                        chunked,
+                        expect,
+                        timeout,
+                        traces,
+                        attempt,
                     )
                 )
             try:
@@ -1387,6 +1403,9 @@ class ClientSession:
             traces=traces,
         )
         resp._start(response_head, content)
+        resp._output_size = sent
+        if body_writer is not None:
+            resp._body_writer = body_writer
         return resp
 
     def _hop_proxy(
@@ -1484,6 +1503,7 @@ class ClientSession:
         req: ClientRequest,
         conn: Connection,
         protocol: ResponseHandler,
+        writer: StreamWriter,
         body: Payload | None,
         limit: int | None,
         chunked: bool,
@@ -1510,7 +1530,6 @@ class ClientSession:
                     if tracker is not None:
                         tracker._attempt_failed(attempt, None)
                     return
-            writer = StreamWriter(protocol)
             if chunked:
                 writer.enable_chunking()
             if req.compress is not None:
