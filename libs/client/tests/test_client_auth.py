@@ -142,3 +142,31 @@ def test_netrc_credentials_do_not_warn(tmp_path: Path) -> None:
         found = netrc_auth("api.example", {"NETRC": str(path)})
     assert found is not None
     assert found.encode() == "Basic YW5hOnMzY3JldA=="
+
+
+async def test_netrc_is_read_off_the_event_loop(
+    auth_server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import httpwire._session as session_module
+
+    path = tmp_path / "netrc"
+    path.write_text("machine 127.0.0.1 login ana password s3cret\n")
+    path.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(path))
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    readers: list[threading.Thread] = []
+    real = session_module.netrc_auth
+
+    def recording(host: str) -> BasicAuth | None:
+        readers.append(threading.current_thread())
+        return real(host)
+
+    monkeypatch.setattr(session_module, "netrc_auth", recording)
+    async with ClientSession(trust_env=True) as session:
+        async with session.get(auth_server.url("/auth")) as resp:
+            assert await resp.text() == "Basic YW5hOnMzY3JldA=="
+    assert readers
+    assert threading.main_thread() not in readers

@@ -825,13 +825,14 @@ class ClientSession:
                         and _AUTHORIZATION not in headers_
                         and url.raw_host
                     ):
-                        auth = netrc_auth(url.raw_host)
+                        # A file read: off the event loop, as aiohttp does it.
+                        auth = await self._loop.run_in_executor(None, netrc_auth, url.raw_host)
                     if auth is not None and not isinstance(auth, BasicAuth):
                         raise TypeError("BasicAuth() tuple is required instead")
                     if proxy_url is None and not self._trust_env:
                         hop_proxy = hop_proxy_auth = hop_proxy_headers = None
                     else:
-                        hop_proxy, hop_proxy_auth, hop_proxy_headers = self._hop_proxy(
+                        hop_proxy, hop_proxy_auth, hop_proxy_headers = await self._hop_proxy(
                             url, proxy_url, proxy_auth, proxy_headers_, proxy_headers
                         )
                     if data is not None and not isinstance(data, Payload):
@@ -1408,7 +1409,7 @@ class ClientSession:
             resp._body_writer = body_writer
         return resp
 
-    def _hop_proxy(
+    async def _hop_proxy(
         self,
         url: URL,
         proxy: URL | None,
@@ -1433,7 +1434,7 @@ class ClientSession:
                 proxy_auth = BasicAuth.from_url(proxy)
             proxy = proxy.with_user(None)
         elif from_env and proxy_auth is None and proxy.raw_host:
-            proxy_auth = netrc_auth(proxy.raw_host)
+            proxy_auth = await self._loop.run_in_executor(None, netrc_auth, proxy.raw_host)
         if proxy_headers is None:
             proxy_headers = self._prepare_headers(given_headers)
         else:
