@@ -71,7 +71,9 @@ def test_many_cookies_are_bounded() -> None:
     assert len(jar) == 50
     for start in range(0, 1000, 50):
         jar.update_cookies_from_headers(fields[start : start + 50], URL("http://example.com/"))
-    assert len(jar) == 180
+        assert len(jar) <= 180
+    # A full domain is trimmed to 150, then refilled.
+    assert len(jar) >= 150
 
 
 def test_non_string_header_raises_type_error() -> None:

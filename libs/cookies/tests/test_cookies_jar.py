@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from http.cookies import Morsel, SimpleCookie
+from http.cookies import CookieError, Morsel, SimpleCookie
 
 import pytest
 from yarl import URL
@@ -49,7 +49,8 @@ def test_host_only_cookie_is_not_sent_to_subdomains(jar: CookieJar) -> None:
     store(jar, "http://example.com/", "a=1")
     assert header(jar, "http://example.com/") == "a=1"
     assert header(jar, "http://www.example.com/") == ""
-    assert jar.host_only_cookies == frozenset({("example.com", "/", "a")})
+    # Keyed as aiohttp keys them: the path without its trailing slash.
+    assert jar.host_only_cookies == frozenset({("example.com", "", "a")})
 
 
 def test_domain_cookie_is_sent_to_subdomains_not_siblings(jar: CookieJar) -> None:
@@ -80,7 +81,7 @@ def test_single_label_domain_is_refused(jar: CookieJar) -> None:
 
 def test_single_label_domain_naming_the_host_becomes_host_only(jar: CookieJar) -> None:
     store(jar, "http://intranet/", "a=1; Domain=intranet")
-    assert jar.host_only_cookies == frozenset({("intranet", "/", "a")})
+    assert jar.host_only_cookies == frozenset({("intranet", "", "a")})
 
 
 def test_public_suffix_hook_refuses_multi_label_suffixes(clock: Clock) -> None:
@@ -211,7 +212,7 @@ def test_host_only_marker_like_aiohttp(
         store(jar, response_url, field)
     assert header(jar, E) == apex
     assert header(jar, S) == sub
-    assert (("example.com", "/", "a") in jar.host_only_cookies) is host_only
+    assert (("example.com", "", "a") in jar.host_only_cookies) is host_only
 
 
 # -- IP hosts --------------------------------------------------------------------------------
@@ -575,7 +576,8 @@ def test_per_response_cap_must_be_positive() -> None:
 
 
 def test_per_domain_limit_evicts_least_recently_used(clock: Clock) -> None:
-    jar = CookieJar(clock=clock, max_cookies_per_domain=3)
+    # A quota equal to the limit evicts one cookie at a time, so the order shows.
+    jar = CookieJar(clock=clock, max_cookies_per_domain=3, cookie_quota_per_domain=3)
     store(jar, "http://example.com/", "a=1", "b=2", "c=3")
     header(jar, "http://example.com/")  # all used once
     store(jar, "http://example.com/", "a=1b")  # replace: no eviction
@@ -589,7 +591,7 @@ def test_per_domain_limit_evicts_least_recently_used(clock: Clock) -> None:
 
 
 def test_per_domain_limit_keeps_the_newest_cookie(clock: Clock) -> None:
-    jar = CookieJar(clock=clock, max_cookies_per_domain=2)
+    jar = CookieJar(clock=clock, max_cookies_per_domain=2, cookie_quota_per_domain=2)
     store(jar, "http://example.com/", "a=1", "b=2", "c=3")
     assert header(jar, "http://example.com/") == "b=2; c=3"
 
@@ -675,7 +677,7 @@ def test_update_cookies_without_url_shares_cookies_everywhere(jar: CookieJar) ->
     jar.update_cookies([("lang", "en")], URL())
     assert header(jar, "http://a.example/") == "token=t; lang=en"
     assert header(jar, "https://b.example/deep/path") == "token=t; lang=en"
-    assert jar.cookies[("", "/")]["token"].value == "t"
+    assert jar.cookies[("", "")]["token"].value == "t"
 
 
 def test_update_cookies_accepts_simplecookie_and_morsels(jar: CookieJar, clock: Clock) -> None:
@@ -738,9 +740,9 @@ def test_update_cookies_refuses_control_characters_even_quoted(jar: CookieJar) -
 def test_bad_url_string_raises_typed_error(jar: CookieJar) -> None:
     with pytest.raises(InvalidCookieURLError):
         jar.update_cookies({"a": "1"}, "http://[bad")
-    with pytest.raises(InvalidCookieURLError):
+    with pytest.warns(DeprecationWarning, match="yarl.URL"), pytest.raises(InvalidCookieURLError):
         jar.filter_cookies("http://[::1/")
-    with pytest.raises(TypeError):
+    with pytest.warns(DeprecationWarning, match="yarl.URL"), pytest.raises(TypeError):
         jar.filter_cookies(42)  # type: ignore[arg-type]
 
 
@@ -772,7 +774,7 @@ def test_cookies_view_is_a_snapshot(jar: CookieJar) -> None:
     view = jar.cookies
     with pytest.raises(TypeError):
         view[("x", "/")] = SimpleCookie()  # type: ignore[index]
-    view[("example.com", "/")]["a"].set("a", "changed", "changed")
+    view[("example.com", "")]["a"].set("a", "changed", "changed")
     assert header(jar, "http://example.com/") == "a=1"
 
 
@@ -864,11 +866,11 @@ def test_update_cookies_refusals_are_logged(
     with caplog.at_level(logging.WARNING, logger="httpwire.cookies"):
         jar.update_cookies({"a": "1", "b": "2"}, URL("http://10.0.0.1/"))
         jar.update_cookies(((f"g{i}", "v") for i in range(3)), URL("http://10.0.0.2/"))
-        jar.update_cookies({"c": "x" * 5000})
+        jar.update_cookies([("e", Morsel())])
     assert caplog.messages == [
         "ignored 2 cookie(s) from 10.0.0.1: cookies from IP addresses need unsafe=True",
         "ignored 3 cookie(s) from 10.0.0.2: cookies from IP addresses need unsafe=True",
-        "cookie 'c' from no host (shared) ignored: name and value take more than 4096 octets",
+        "cookie 'e' from no host (shared) ignored: its Morsel was never set (no name, no value)",
     ]
 
 
@@ -901,3 +903,202 @@ def test_morsel_max_age_and_samesite_forms(jar: CookieJar, clock: Clock) -> None
     assert stored["b"]["samesite"] == ""
     clock.now += 6
     assert [m.key for m in jar] == ["b"]
+
+
+# -- aiohttp 3.14 compatibility: per-request limits ----------------------------------------
+
+
+def test_filter_cookies_sends_at_most_150_cookies_the_hosts_own_first() -> None:
+    jar = CookieJar()
+    sibling = URL("https://other.example.com/")
+    jar.update_cookies_from_headers([f"p{i}=v; Domain=example.com" for i in range(50)], sibling)
+    jar.update_cookies_from_headers([f"q{i}=v; Domain=example.com" for i in range(50)], sibling)
+    jar.update_cookies_from_headers([f"r{i}=v; Domain=example.com" for i in range(50)], sibling)
+    jar.update_cookies_from_headers(["session=mine"], URL("https://app.example.com/"))
+    url = URL("https://app.example.com/")
+    filtered = jar.filter_cookies(url)
+    assert len(filtered) == 150
+    assert filtered["session"].value == "mine"
+    # The newest parent-domain cookie made way (equal domain and path: most recent first).
+    assert "p0" not in filtered
+    assert len(jar.cookie_pairs(url)) == 150
+    assert "session=mine" in jar.cookie_header(url)
+
+
+def test_cookie_header_length_limit_counts_prefix_and_separators() -> None:
+    jar = CookieJar()
+    url = URL("https://example.com/")
+    room = 8190 - len("Cookie: ") - len("a=") - len("; ") - len("b=")
+    jar.update_cookies({"a": "x" * (room - 10), "b": "y" * 10}, url)
+    header = jar.cookie_header(url)
+    assert len(("Cookie: " + header).encode()) == 8190
+    jar.update_cookies({"b": "y" * 11}, url)
+    # "b" is as specific as "a" but newer, so it is admitted first and "a" no longer fits.
+    assert set(jar.filter_cookies(url)) == {"b"}
+
+
+def test_header_length_is_counted_in_octets() -> None:
+    jar = CookieJar(quote_cookie=False)
+    url = URL("https://example.com/")
+    jar.update_cookies({"a": "\u00e9" * 4089}, url)
+    assert set(jar.filter_cookies(url)) == {"a"}
+    jar.update_cookies({"b": "xx"}, url)
+    assert set(jar.filter_cookies(url)) == {"b"}
+
+
+def test_limits_do_not_restore_a_shadowed_domain_cookie() -> None:
+    jar = CookieJar()
+    jar.update_cookies_from_headers(
+        [
+            "sid=shared; Domain=example.com",
+            f"a={'x' * 4080}; Domain=example.com",
+            f"b={'y' * 4070}; Domain=example.com",
+        ],
+        URL("https://other.example.com/"),
+    )
+    jar.update_cookies_from_headers(["sid=" + "GOOD" * 10], URL("https://app.example.com/"))
+    filtered = jar.filter_cookies(URL("https://app.example.com/"))
+    assert filtered["sid"].value == "GOOD" * 10
+    assert set(filtered) == {"sid", "b"}
+
+
+def test_omitted_cookies_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    jar = CookieJar()
+    url = URL("https://example.com/")
+    jar.update_cookies({"small": "v", "big": "x" * 8200}, url)
+    with caplog.at_level(logging.WARNING, logger="httpwire.cookies"):
+        assert set(jar.filter_cookies(url)) == {"small"}
+    assert caplog.messages == [
+        "omitted 1 cookie(s) for example.com over the 150-cookie or 8190-octet Cookie header limit"
+    ]
+
+
+def test_per_request_limits_can_be_lifted() -> None:
+    jar = CookieJar(max_cookies_per_request=None, max_cookie_header_length=None)
+    url = URL("https://example.com/")
+    # More than 150 cookies and 8190 octets, under the 180-cookie domain limit.
+    jar.update_cookies([(f"c{i}", "x" * 100) for i in range(170)], url)
+    assert len(jar.filter_cookies(url)) == 170
+    assert len(jar.cookie_pairs(url)) == 170
+    small = CookieJar(max_cookies_per_request=2)
+    small.update_cookies({"a": "1", "b": "2", "c": "3"}, url)
+    assert len(small.filter_cookies(url)) == 2
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [
+        {"max_cookies_per_request": 0},
+        {"max_cookie_header_length": 0},
+        {"cookie_quota_per_domain": 181},
+        {"cookie_quota": -1},
+    ],
+)
+def test_bad_limits_raise(limits: dict[str, int]) -> None:
+    with pytest.raises(ValueError, match=r"positive|between"):
+        CookieJar(**limits)  # type: ignore[arg-type]
+
+
+# -- aiohttp 3.14 compatibility: jar limits --------------------------------------------------
+
+
+def test_full_domain_is_trimmed_to_its_quota() -> None:
+    jar = CookieJar()
+    url = URL("https://example.com/")
+    jar.update_cookies([(f"c{i}", "v") for i in range(181)], url)
+    assert len(jar) == 150
+    names = {m.key for m in jar}
+    assert "c30" not in names
+    assert {"c31", "c180"} <= names
+
+
+def test_full_jar_is_trimmed_to_3000_of_3300() -> None:
+    jar = CookieJar(unsafe=True)
+    jar.update_cookies(
+        [
+            (f"c{d}_{i}", _domain_morsel(f"c{d}_{i}", f"d{d}.example"))
+            for d in range(66)
+            for i in range(50)
+        ]
+    )
+    assert len(jar) == 3300
+    jar.update_cookies({"new": _domain_morsel("new", "d66.example")})
+    assert len(jar) == 3001
+    names = {m.key for m in jar}
+    assert "c5_49" not in names
+    assert {"c6_0", "new"} <= names
+
+
+def _domain_morsel(name: str, domain: str) -> Morsel[str]:
+    cookie: SimpleCookie = SimpleCookie()
+    cookie[name] = "v"
+    cookie[name]["domain"] = domain
+    cookie[name]["path"] = "/"
+    return cookie[name]
+
+
+# -- aiohttp 3.14 compatibility: filter_cookies, update_cookies, the clock ------------------
+
+
+def test_filter_cookies_with_a_string_url_is_deprecated(jar: CookieJar) -> None:
+    jar.update_cookies({"a": "1"})
+    with pytest.warns(DeprecationWarning, match=r"filter_cookies expects a yarl\.URL"):
+        filtered = jar.filter_cookies("http://example.com/")
+    assert set(filtered) == {"a"}
+
+
+def test_patching_time_time_reaches_a_jar_without_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As freezegun does: the default clock looks time.time up at each use.
+    now = [1_000_000.0]
+    monkeypatch.setattr("time.time", lambda: now[0])
+    jar = CookieJar()
+    jar.update_cookies_from_headers(["a=1; Max-Age=60"], URL("https://example.com/"))
+    assert jar.cookie_header(URL("https://example.com/")) == "a=1"
+    now[0] += 61
+    assert jar.cookie_header(URL("https://example.com/")) == ""
+
+
+def test_update_cookies_accepts_aiohttps_loose_types(
+    jar: CookieJar, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="httpwire.cookies"):
+        jar.update_cookies({"empty": Morsel()})
+        jar.update_cookies([("bc", SimpleCookie())])
+        jar.update_cookies(SimpleCookie())
+    # A never-set Morsel is skipped (logged); a BaseCookie value is its (empty) text.
+    assert [(m.key, m.value) for m in jar] == [("bc", "")]
+    assert len(caplog.messages) == 1
+
+
+def test_morsel_values_are_quoted_like_aiohttp(clock: Clock) -> None:
+    url = URL("http://example.com/")
+    quoting = CookieJar(clock=clock)
+    quoting.update_cookies(SimpleCookie('a=value/one; b=plain; c="kept"'), url)
+    assert quoting.cookie_header(url) == 'a="value/one"; b=plain; c="kept"'
+    raw = CookieJar(clock=clock, quote_cookie=False)
+    raw.update_cookies(SimpleCookie("a=value/one"), url)
+    assert raw.cookie_header(url) == "a=value/one"
+
+
+def test_program_cookies_are_not_size_limited(jar: CookieJar) -> None:
+    jar.update_cookies({"big": "x" * 5000}, URL("http://example.com/"))
+    assert [m.key for m in jar] == ["big"]
+    jar.update_cookies_from_headers(["huge=" + "x" * 5000], URL("http://example.com/"))
+    assert [m.key for m in jar] == ["big"]
+
+
+@pytest.mark.parametrize(("name", "value"), [("a", "\udcff"), ("\udcff", "v")])
+def test_unencodable_program_cookie_raises(jar: CookieJar, name: str, value: str) -> None:
+    with pytest.raises(InvalidCookieError):
+        jar.update_cookies({name: value})
+
+
+def test_invalid_cookie_error_is_a_cookie_error(jar: CookieJar) -> None:
+    with pytest.raises(CookieError, match="name"):
+        jar.update_cookies({"bad name": "v"})
+
+
+def test_max_time_is_exposed_and_clamps(jar: CookieJar, clock: Clock) -> None:
+    jar.update_cookies_from_headers(["a=1; Max-Age=" + "9" * 309], URL("https://example.com/"))
+    assert [m["expires"] for m in jar] == ["Fri, 31 Dec 9999 23:59:59 GMT"]
+    assert CookieJar.MAX_TIME == 253402300799.0

@@ -238,3 +238,11 @@ def test_any_path_survives_quoting(path: str) -> None:
     assert parsed.secure
     # Blanks inside the quotes belong to the path.
     assert parsed.path == (path if path[:1] == "/" else "")
+
+
+@pytest.mark.parametrize("flag", ["Secure", "HttpOnly"])
+def test_flags_with_an_oversize_value_are_still_set(flag: str) -> None:
+    # Dropping Secure for a long value would send the cookie over plain HTTP (as aiohttp).
+    parsed = parse_set_cookie(f"sid=1; {flag}={'x' * 1025}")
+    assert parsed is not None
+    assert (parsed.secure, parsed.http_only) == (flag == "Secure", flag == "HttpOnly")

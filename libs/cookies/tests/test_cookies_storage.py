@@ -1,13 +1,11 @@
-"""``save``/``load``: the JSON jar file, its validation, and the refusal to unpickle."""
+"""``save``/``load``: the JSON jar file (aiohttp 3.14's layout), its validation, file modes."""
 
 from __future__ import annotations
 
 import json
 import os
-import pickle
 import stat
 import tempfile
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
@@ -54,32 +52,51 @@ def test_round_trip_keeps_everything(tmp_path: Path) -> None:
         assert loaded.cookie_header(URL(url)) == jar.cookie_header(URL(url))
 
 
-def test_file_is_private_and_documented_json(tmp_path: Path) -> None:
+def test_file_is_private_and_in_aiohttp_layout(tmp_path: Path) -> None:
     path = tmp_path / "jar.json"
     make_jar().save(path)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     document = json.loads(path.read_text(encoding="utf-8"))
-    assert document["format"] == FORMAT_NAME
-    assert document["version"] == FORMAT_VERSION
-    first = document["cookies"][0]
-    assert first == {
-        "name": "host",
+    # Buckets keyed "domain|path" without trailing slashes, as aiohttp 3.14 writes them.
+    assert list(document) == ["www.example.com|", "example.com|/app", "|"]
+    assert document["www.example.com|"]["host"] == {
+        "key": "host",
         "value": "1",
         "coded_value": "1",
-        "domain": "www.example.com",
         "path": "/",
+        "domain": "www.example.com",
         "host_only": True,
-        "secure": False,
-        "http_only": False,
-        "same_site": None,
-        "expires": None,
         "creation": NOW,
+        "order": 0,
     }
-    dom = document["cookies"][1]
-    assert dom["expires"] == NOW + 3600
-    assert dom["same_site"] == "Strict"
-    assert document["cookies"][2]["coded_value"] == '"a b"'
+    dom = document["example.com|/app"]["dom"]
+    assert dom["expires_timestamp"] == NOW + 3600
+    assert (dom["samesite"], dom["httponly"], dom["path"]) == ("Strict", True, "/app")
+    assert "host_only" not in dom
+    assert document["www.example.com|"]["quoted"]["coded_value"] == '"a b"'
+    assert document["www.example.com|"]["sec"]["secure"] is True
+    assert "domain" not in document["|"]["shared"]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_existing_file_keeps_its_mode(tmp_path: Path) -> None:
+    path = tmp_path / "jar.json"
+    path.write_text("{}", encoding="utf-8")
+    path.chmod(0o644)
+    make_jar().save(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
+    assert "www.example.com|" in json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_httpwire_version_1_files_still_load(tmp_path: Path) -> None:
+    path = tmp_path / "jar.json"
+    cookies = [_valid_entry(name="b", path="/deep"), _valid_entry(name="a")]
+    path.write_text(
+        json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION, "cookies": cookies})
+    )
+    jar = CookieJar(clock=lambda: NOW)
+    jar.load(path)
+    assert jar.cookie_header(URL("http://example.com/deep")) == "b=1; a=1"
 
 
 def test_expired_cookies_are_not_loaded(tmp_path: Path) -> None:
@@ -91,32 +108,14 @@ def test_expired_cookies_are_not_loaded(tmp_path: Path) -> None:
     assert len(later) == 4
 
 
-def test_pickle_is_refused_without_unpickling(tmp_path: Path) -> None:
-    class Boom:
-        def __reduce__(self) -> tuple[object, tuple[str]]:
-            return (print, ("unpickled!",))
-
-    path = tmp_path / "jar.pickle"
-    path.write_bytes(pickle.dumps({("example.com", "/"): SimpleCookie(), "x": Boom()}))
-    jar = make_jar()
-    before = jar.cookie_header(URL("https://www.example.com/"))
-    with pytest.raises(CookieFileFormatError, match="pickle"):
-        jar.load(path)
-    assert jar.cookie_header(URL("https://www.example.com/")) == before
-    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
-        path.write_bytes(pickle.dumps({"a": 1}, protocol=protocol))
-        with pytest.raises(CookieFileFormatError):
-            jar.load(path)
-
-
 @pytest.mark.parametrize(
     ("content", "why"),
     [
-        (b"\xff\xfe garbage", "UTF-8"),
-        (b"not json at all", "not JSON"),
-        (b"[1, 2]", "format marker"),
-        (b'{"example.com": {}}', "format marker"),
-        (b'{"example.com|/": 5}', "format marker"),
+        (b"\xff\xfe garbage", "neither JSON nor a cookie jar pickle"),
+        (b"not json at all", "neither JSON nor a cookie jar pickle"),
+        (b"[1, 2]", "neither aiohttp's jar layout nor httpwire's"),
+        (b'{"example.com": {}}', "neither aiohttp's jar layout nor httpwire's"),
+        (b'{"example.com|/": 5}', "neither aiohttp's jar layout nor httpwire's"),
         (b'{"format": "httpwire-cookies", "version": 2, "cookies": []}', "version"),
         (b'{"format": "httpwire-cookies", "version": 1, "cookies": [1]}', "not an object"),
         (b'{"format": "httpwire-cookies", "version": 1, "cookies": [{"name": 1}]}', "'name'"),
@@ -199,15 +198,15 @@ def test_skipped_entries_are_logged(tmp_path: Path, caplog: pytest.LogCaptureFix
     cookies = [
         _valid_entry(name="crlf", coded_value="a\r\nb"),
         _valid_entry(name="ip", domain="10.0.0.1"),
-        _valid_entry(name="toolong", domain="example.com", host_only=False, path="/x"),
+        _valid_entry(name="surrogate", value="\udcff", coded_value="\udcff"),
     ]
     path.write_text(json.dumps({"format": FORMAT_NAME, "version": 1, "cookies": cookies}))
     with caplog.at_level("WARNING", logger="httpwire.cookies"):
-        CookieJar(clock=lambda: NOW, max_cookie_size=6).load(path)
+        CookieJar(clock=lambda: NOW).load(path)
     assert caplog.messages == [
         "saved cookie 'crlf' skipped: unusable name or value",
         "saved cookie 'ip' for 10.0.0.1 skipped: IP addresses need unsafe=True",
-        "cookie 'toolong' from example.com ignored: name and value take more than 6 octets",
+        "saved cookie 'surrogate' skipped: unusable name or value",
     ]
 
 

@@ -26,6 +26,7 @@ from .exceptions import (
     CookieFileError,
     CookieFileFormatError,
     CookieJarError,
+    CookiePickleError,
     InvalidCookieError,
     InvalidCookieURLError,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "CookieFileFormatError",
     "CookieJar",
     "CookieJarError",
+    "CookiePickleError",
     "DummyCookieJar",
     "InvalidCookieError",
     "InvalidCookieURLError",

@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from http.cookies import BaseCookie, Morsel, SimpleCookie
 from operator import attrgetter
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from yarl import URL
 
@@ -37,7 +38,7 @@ from ._parse import (
 from ._record import CookieRecord
 from ._storage import SavedCookie, read_jar_file, write_jar_file
 from ._store import CookieStore
-from ._values import received_value, storable, wire_value
+from ._values import encodable, received_value, storable, wire_value
 from .exceptions import InvalidCookieError, InvalidCookieURLError
 
 __all__ = ["CookieJar"]
@@ -52,6 +53,37 @@ _SECURE_SCHEMES: Final = frozenset({"https", "wss"})
 _SIMPLE_COOKIE: Final[SimpleCookie] = SimpleCookie()
 # Characters a program-supplied name may not contain (the value rules are in ``_values.py``).
 _BAD_NAME_CHARS: Final = frozenset("=;, \t\x7f") | frozenset(map(chr, range(32)))
+# The octets "Cookie: " adds to a header, counted by the header length limit (as aiohttp).
+_COOKIE_HEADER_PREFIX: Final = len("Cookie: ")
+_SEPARATOR: Final = len("; ")
+
+
+def _now() -> float:
+    """``time.time()``, looked up at each call so that patching ``time.time`` reaches the jar."""
+    return time.time()
+
+
+def _quota(given: int | None, limit: int, share: float, what: str) -> int:
+    """A trimming quota: ``given``, or ``share`` of ``limit``; between 0 and ``limit``."""
+    if given is None:
+        return int(limit * share)
+    if not 0 <= given <= limit:
+        raise ValueError(f"{what} must be between 0 and its limit ({limit}), got {given}")
+    return given
+
+
+def _key_path(path: str) -> str:
+    """A path as aiohttp keys ``cookies`` and ``host_only_cookies``: trailing slashes removed."""
+    return path.rstrip("/")
+
+
+def _priority(record: CookieRecord) -> tuple[int, int, int]:
+    """Admission order under the per-request limits (highest first), as in aiohttp 3.14.
+
+    The most specific cookies first: longest domain (the host's own, shared cookies last),
+    then longest path, then the most recently created.
+    """
+    return (len(record.domain), len(record.path), record.seq)
 
 
 def _as_url(url: URL | str) -> URL:
@@ -105,22 +137,33 @@ class CookieJar(AbstractCookieJar):
     ``quote_cookie=False`` values are sent unquoted, except those holding ``;`` or a tab, which
     only their coded form carries safely. ``treat_as_secure_origin`` lists origins that get
     Secure cookies over plain HTTP.
-    httpwire extensions: ``clock`` (a ``time.time``-like function), the limits
-    ``max_cookies_per_domain``, ``max_cookies``, ``max_cookie_size`` (name plus value, in UTF-8
-    octets) and ``max_cookies_per_response`` (Set-Cookie fields taken from one response, as
-    aiohttp 3.14 counts them), and ``is_public_suffix`` (a function refusing Domain attributes
-    such as ``co.uk``; the default refuses single-label domains such as ``com``). ``loop`` is
-    accepted for aiohttp compatibility and ignored.
+    httpwire extensions: ``clock`` (a ``time.time``-like function; by default ``time.time``,
+    looked up at each use), the limits, whose defaults are aiohttp 3.14's fixed ones:
+    ``max_cookies_per_domain`` (180; a full domain is trimmed to ``cookie_quota_per_domain``,
+    150), ``max_cookies`` (3300; a full jar is trimmed to ``cookie_quota``, 3000),
+    ``max_cookie_size`` (name plus value, 4096 UTF-8 octets), ``max_cookies_per_response`` (50
+    Set-Cookie fields, as aiohttp counts them), ``max_cookies_per_request`` (150) and
+    ``max_cookie_header_length`` (8190 octets, ``Cookie: `` included; None lifts either
+    per-request limit), and ``is_public_suffix`` (a function refusing Domain attributes such as
+    ``co.uk``; the default refuses single-label domains such as ``com``). ``loop`` is accepted
+    for aiohttp compatibility and ignored.
     """
+
+    #: The latest expiry time a cookie may have (9999-12-31T23:59:59Z); later ones are clamped.
+    MAX_TIME: ClassVar[float] = MAX_TIME
 
     __slots__ = (
         "__weakref__",
         "_clock",
+        "_domain_quota",
         "_is_public_suffix",
         "_max_cookie_size",
         "_max_cookies",
+        "_max_header_length",
         "_max_per_domain",
+        "_max_per_request",
         "_max_per_response",
+        "_quota",
         "_quote_cookie",
         "_secure_origins",
         "_store",
@@ -134,17 +177,32 @@ class CookieJar(AbstractCookieJar):
         unsafe: bool = False,
         quote_cookie: bool = True,
         treat_as_secure_origin: URL | str | Iterable[URL | str] | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         max_cookies_per_domain: int = 180,
-        max_cookies: int = 3000,
+        max_cookies: int = 3300,
         max_cookie_size: int = 4096,
         max_cookies_per_response: int = 50,
+        cookie_quota_per_domain: int | None = None,
+        cookie_quota: int | None = None,
+        max_cookies_per_request: int | None = 150,
+        max_cookie_header_length: int | None = 8190,
         is_public_suffix: Callable[[str], bool] = is_single_label_domain,
         loop: object = None,
     ) -> None:
         super().__init__(loop=loop)
         if min(max_cookies_per_domain, max_cookies, max_cookie_size, max_cookies_per_response) < 1:
             raise ValueError("cookie limits must be positive")
+        if (max_cookies_per_request is not None and max_cookies_per_request < 1) or (
+            max_cookie_header_length is not None and max_cookie_header_length < 1
+        ):
+            raise ValueError("per-request cookie limits must be positive or None")
+        # aiohttp's (Firefox's) shares: a full domain keeps 150 of 180, a full jar 3000 of 3300.
+        self._domain_quota = _quota(
+            cookie_quota_per_domain, max_cookies_per_domain, 5 / 6, "cookie_quota_per_domain"
+        )
+        self._quota = _quota(cookie_quota, max_cookies, 10 / 11, "cookie_quota")
+        self._max_per_request = max_cookies_per_request
+        self._max_header_length = max_cookie_header_length
         self._unsafe = unsafe
         self._quote_cookie = quote_cookie
         if treat_as_secure_origin is None:
@@ -155,7 +213,7 @@ class CookieJar(AbstractCookieJar):
             origins = list(treat_as_secure_origin)
         self._treat_as_secure_origin = frozenset(_as_url(o).origin() for o in origins)
         self._secure_origins = frozenset(_origin_key(o) for o in self._treat_as_secure_origin)
-        self._clock = clock
+        self._clock = _now if clock is None else clock
         self._max_per_domain = max_cookies_per_domain
         self._max_cookies = max_cookies
         self._max_cookie_size = max_cookie_size
@@ -185,21 +243,29 @@ class CookieJar(AbstractCookieJar):
 
     @property
     def cookies(self) -> MappingProxyType[tuple[str, str], BaseCookie[str]]:
-        """A read-only snapshot of the cookies keyed by (domain, path), as Morsels."""
+        """A read-only snapshot of the cookies keyed by (domain, path), as Morsels.
+
+        Paths are keyed as aiohttp keys them, without trailing slashes (``"/"`` is ``""``);
+        the Morsels' ``path`` attribute keeps the exact path.
+        """
         self._store.expire(self._clock())
         view: dict[tuple[str, str], BaseCookie[str]] = {}
         for domain, buckets in self._store.index.items():
             for path, bucket in buckets.items():
-                cookie: BaseCookie[str] = SimpleCookie()
+                key = (domain, _key_path(path))
+                cookie = view.get(key)
+                if cookie is None:
+                    cookie = view[key] = SimpleCookie()
                 for record in bucket.values():
                     dict.__setitem__(cookie, record.name, record.full_morsel())
-                view[(domain, path)] = cookie
         return MappingProxyType(view)
 
     @property
     def host_only_cookies(self) -> frozenset[tuple[str, str, str]]:
-        """The (domain, path, name) of every host-only cookie."""
-        return frozenset((c.domain, c.path, c.name) for c in self._store.records() if c.host_only)
+        """The (domain, path, name) of every host-only cookie, paths keyed as in ``cookies``."""
+        return frozenset(
+            (c.domain, _key_path(c.path), c.name) for c in self._store.records() if c.host_only
+        )
 
     # -- size, iteration, removal ------------------------------------------------------------
 
@@ -305,7 +371,7 @@ class CookieJar(AbstractCookieJar):
             return None
         if old is None:
             if store.domain_counts.get(domain, 0) >= self._max_per_domain and not (
-                store.make_room_in(domain, secure, now, self._max_per_domain)
+                store.make_room_in(domain, secure, now, self._max_per_domain, self._domain_quota)
             ):
                 _refused(
                     name,
@@ -315,7 +381,7 @@ class CookieJar(AbstractCookieJar):
                 )
                 return None
             if store.count >= self._max_cookies:
-                store.make_room(now, self._max_cookies)
+                store.make_room(now, self._max_cookies, self._quota)
         record = CookieRecord(
             name,
             value,
@@ -443,7 +509,8 @@ class CookieJar(AbstractCookieJar):
 
         Values may be strings or ``Morsel`` objects (whose attributes are honoured). Without a
         response URL the cookies are shared: sent to every host. A name or value that could not
-        be sent safely raises ``InvalidCookieError`` before anything is stored.
+        be sent safely raises ``InvalidCookieError`` before anything is stored. As in aiohttp,
+        ``max_cookie_size`` does not apply: it bounds what servers set.
         """
         url = _as_url(response_url)
         host = url.raw_host
@@ -461,20 +528,40 @@ class CookieJar(AbstractCookieJar):
                 name, value = item
             except (TypeError, ValueError):
                 raise TypeError(f"expected a (name, value) pair, got {item!r}") from None
+            if isinstance(value, Morsel) and value.key is None and value.value is None:
+                # A Morsel never set (``Morsel()``): aiohttp takes it; there is nothing to store.
+                _refused(str(name), host, "its Morsel was never set (no name, no value)")
+                continue
             prepared.append(self._prepare(name, value, now))
         request_path = url.raw_path
+        # No size limit here, as in aiohttp: the program chose the cookie; the per-request
+        # header limits still bound what is sent.
         for parsed, coded_value, value in prepared:
-            if not self._oversize(parsed.name, coded_value, host):
-                self._insert(parsed, coded_value, value, host, request_path, secure_origin, now)
+            self._insert(parsed, coded_value, value, host, request_path, secure_origin, now)
 
     def _prepare(self, name: str, value: object, now: float) -> tuple[ParsedSetCookie, str, str]:
         if isinstance(value, Morsel):
             name = value.key or name
             plain, coded = value.value, value.coded_value
+            if (
+                self._quote_cookie
+                and isinstance(plain, str)
+                and isinstance(coded, str)
+                and coded[:1] != '"'
+                and storable(plain, coded)
+            ):
+                # As aiohttp: a Morsel's value is quoted when it needs it, unless already quoted.
+                # An unsafe coded value is not replaced: it raises below, like any bad value.
+                coded = _SIMPLE_COOKIE.value_encode(plain)[1]
         else:
             plain = value if isinstance(value, str) else str(value)
             coded = _SIMPLE_COOKIE.value_encode(plain)[1] if self._quote_cookie else plain
-        if not isinstance(name, str) or not name or not _BAD_NAME_CHARS.isdisjoint(name):
+        if (
+            not isinstance(name, str)
+            or not name
+            or not _BAD_NAME_CHARS.isdisjoint(name)
+            or not encodable(name)
+        ):
             raise InvalidCookieError(f"invalid cookie name {name!r}")
         if not isinstance(plain, str) or not isinstance(coded, str):
             raise InvalidCookieError(f"cookie {name!r} has a non-string value")
@@ -510,9 +597,8 @@ class CookieJar(AbstractCookieJar):
 
     # -- sending (RFC 6265 §5.4) -----------------------------------------------------------
 
-    def _select(self, request_url: URL | str) -> list[CookieRecord]:
+    def _select(self, url: URL) -> list[CookieRecord]:
         """The cookies to send to a URL in §5.4 order (duplicates of a name included)."""
-        url = request_url if type(request_url) is URL else _as_url(request_url)
         store = self._store
         if not store.count:
             return []
@@ -526,55 +612,122 @@ class CookieJar(AbstractCookieJar):
         secure = bool(store.secure_names) and self._secure_request(url, host)
         return store.select(host, url.raw_path or "/", secure)
 
+    def _within_limits(self, records: list[CookieRecord], url: URL) -> list[CookieRecord]:
+        """``records`` (one request's cookies) cut to the per-request limits, order kept.
+
+        As aiohttp 3.14: at most ``max_cookies_per_request`` cookies and a header of at most
+        ``max_cookie_header_length`` octets, ``Cookie: `` and the ``; `` separators included.
+        Over a limit, the most specific cookies are admitted first (``_priority``), so a host's
+        own cookies win over its parent domains'; a cookie too long for the room left is
+        skipped and shorter ones may still follow. The cookies left out are logged.
+        """
+        max_count = self._max_per_request
+        max_length = self._max_header_length
+        if (max_count is None or len(records) <= max_count) and (
+            max_length is None
+            or _COOKIE_HEADER_PREFIX
+            + sum([r.length for r in records])
+            + _SEPARATOR * (len(records) - 1)
+            <= max_length
+        ):
+            return records
+        admitted: set[CookieRecord] = set()
+        length = _COOKIE_HEADER_PREFIX - _SEPARATOR
+        for record in sorted(records, key=_priority, reverse=True):
+            if max_count is not None and len(admitted) >= max_count:
+                break
+            if max_length is not None and length + _SEPARATOR + record.length > max_length:
+                continue
+            length += _SEPARATOR + record.length
+            admitted.add(record)
+        _logger.warning(
+            "omitted %d cookie(s) for %s over the %s-cookie or %s-octet Cookie header limit",
+            len(records) - len(admitted),
+            url.raw_host or "a URL without a host",
+            max_count,
+            max_length,
+        )
+        return [record for record in records if record in admitted]
+
+    def _send(self, request_url: URL | str) -> list[CookieRecord]:
+        """The cookies of the Cookie header for a URL, in §5.4 order, limited and marked used."""
+        url = request_url if type(request_url) is URL else _as_url(request_url)
+        found = self._select(url)
+        if found:
+            found = self._within_limits(found, url)
+            self._store.touch(found)
+        return found
+
     def filter_cookies(self, request_url: URL | str = _NO_URL) -> BaseCookie[str]:
         """The cookies to send to ``request_url`` as a ``SimpleCookie``, one per name.
 
         When several cookies share a name, the most specific is kept, as in aiohttp: the one
         with the longest domain (so a host-only cookie wins for its host), then the longest
-        path. ``cookie_header`` gives the complete field. The Morsels are cached and shared
-        between calls: treat them as read-only.
+        path. The per-request limits then apply (``max_cookies_per_request``,
+        ``max_cookie_header_length``). ``cookie_header`` gives the complete field. The Morsels
+        are cached and shared between calls: treat them as read-only. A ``str`` URL is
+        deprecated, as in aiohttp 3.14 (``DeprecationWarning``): pass a ``yarl.URL``.
         """
-        found = self._select(request_url)
+        if type(request_url) is not URL:
+            warnings.warn(
+                "filter_cookies expects a yarl.URL; passing "
+                f"{type(request_url).__name__} is deprecated, as in aiohttp 3.14",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            request_url = _as_url(request_url)
         filtered: SimpleCookie = SimpleCookie()
+        found = self._select(request_url)
         if found:
-            morsels = {r.name: r.morsel or r.send_morsel() for r in found}
-            if len(morsels) != len(found):
-                morsels = {
-                    name: record.morsel or record.send_morsel()
-                    for name, record in _most_specific(found).items()
-                }
-            dict.update(filtered, morsels)
+            chosen = {r.name: r for r in found}
+            if len(chosen) != len(found):
+                chosen = _most_specific(found)
+            records = self._within_limits(list(chosen.values()), request_url)
+            self._store.touch(records)
+            dict.update(filtered, {r.name: r.morsel or r.send_morsel() for r in records})
         return filtered
 
     def cookie_pairs(self, request_url: URL | str) -> list[tuple[str, str]]:
         """The (name, value) pairs of the Cookie header for ``request_url``, in §5.4 order.
 
         Unlike ``filter_cookies`` this keeps several cookies with the same name (they differ
-        in domain or path), which RFC 6265 requires the client to send.
+        in domain or path), which RFC 6265 requires the client to send. The per-request limits
+        apply as in ``filter_cookies``.
         """
-        return [(record.name, record.send) for record in self._select(request_url)]
+        return [(record.name, record.send) for record in self._send(request_url)]
 
     def cookie_header(self, request_url: URL | str) -> str:
-        """The exact ``Cookie`` field value for ``request_url``; empty when nothing matches."""
-        return "; ".join([f"{r.name}={r.send}" for r in self._select(request_url)])
+        """The exact ``Cookie`` field value for ``request_url``; empty when nothing matches.
+
+        The per-request limits apply as in ``filter_cookies``.
+        """
+        return "; ".join([f"{r.name}={r.send}" for r in self._send(request_url)])
 
     # -- persistence ---------------------------------------------------------------------
 
     def save(self, file_path: str | os.PathLike[str]) -> None:
-        """Write every live cookie to a JSON jar file (see the docs for its format)."""
+        """Write every live cookie to a JSON file in aiohttp 3.14's layout (see the docs).
+
+        aiohttp 3.14 loads the file, and ``load`` reads it back unchanged. A new file gets mode
+        0600; an existing file keeps its permission bits.
+        """
         self._store.expire(self._clock())
         records = sorted(self._store.records(), key=attrgetter("seq"))
         write_jar_file(file_path, [record.saved() for record in records])
 
     def load(self, file_path: str | os.PathLike[str]) -> None:
-        """Replace the jar's contents with the cookies of a JSON jar file written by ``save``.
+        """Replace the jar's contents with the cookies of a jar file.
 
-        The file is fully validated first: a pickle, a non-JSON file or a malformed document
-        raises ``CookieFileFormatError`` and leaves the jar unchanged. Expired cookies and
-        cookies the jar's own rules would refuse are skipped.
+        Reads the JSON written by ``save`` or by aiohttp 3.14's ``save`` (and httpwire's
+        earlier format); a file that is not JSON is read as the pickle of aiohttp before 3.14
+        with a restricted unpickler: a pickle naming any class but the cookie containers raises
+        ``CookiePickleError`` and nothing in it is called. The file is fully validated first: a
+        malformed file raises ``CookieFileFormatError`` and leaves the jar unchanged. Expired
+        cookies and cookies the jar's own rules would refuse are skipped; the limits apply in
+        creation order (file order for files that httpwire did not write).
         """
-        saved = read_jar_file(file_path)
         now = self._clock()
+        saved = read_jar_file(file_path, now)
         fresh = CookieJar(
             unsafe=self._unsafe,
             quote_cookie=self._quote_cookie,
@@ -584,6 +737,10 @@ class CookieJar(AbstractCookieJar):
             max_cookies=self._max_cookies,
             max_cookie_size=self._max_cookie_size,
             max_cookies_per_response=self._max_per_response,
+            cookie_quota_per_domain=self._domain_quota,
+            cookie_quota=self._quota,
+            max_cookies_per_request=self._max_per_request,
+            max_cookie_header_length=self._max_header_length,
             is_public_suffix=self._is_public_suffix,
         )
         for item in saved:
@@ -596,6 +753,7 @@ class CookieJar(AbstractCookieJar):
         if (
             not name
             or not _BAD_NAME_CHARS.isdisjoint(name.replace(" ", "").replace(",", ""))
+            or not encodable(name)
             or not storable(value, coded)
         ):
             _logger.warning("saved cookie %r skipped: unusable name or value", name)
@@ -617,8 +775,6 @@ class CookieJar(AbstractCookieJar):
             _logger.warning(
                 "saved cookie %r for %s skipped: IP addresses need unsafe=True", name, host
             )
-            return
-        if self._oversize(name, coded, host):
             return
         record = self._insert(parsed, coded, value, host, path, True, now)
         creation = item["creation"]

@@ -8,7 +8,8 @@ Two choices from RFC 6265bis are applied on top of RFC 6265, both for safety:
 
 * a field containing a control character other than HTAB is ignored entirely (a CR or NUL in a
   cookie is a sign of header injection and must never be replayed);
-* an attribute value longer than 1024 characters is ignored.
+* an attribute value longer than 1024 characters is ignored (the flags ``Secure`` and
+  ``HttpOnly`` ignore their value, so they are set whatever its length).
 
 One choice follows aiohttp 3.14 rather than RFC 6265: an attribute value in DQUOTEs is a quoted
 string, which may hold ``;`` (``Path="/a;b"`` is the path ``/a;b``) and whose quotes and backslash
@@ -132,6 +133,14 @@ def parse_set_cookie(field_value: str) -> ParsedSetCookie | None:
     for attribute in _split_quoted_attributes(attributes) if quoted else attributes.split(";"):
         key, _, attribute_value = attribute.partition("=")
         key = key.strip(_WSP).lower()
+        # Flags ignore their value, even one over the length limit (as aiohttp 3.14): dropping
+        # ``Secure`` for an oversize value would send the cookie over plain HTTP.
+        if key == "secure":
+            cookie.secure = True
+            continue
+        if key == "httponly":
+            cookie.http_only = True
+            continue
         attribute_value = attribute_value.strip(_WSP)
         if len(attribute_value) > _MAX_ATTRIBUTE_VALUE:
             continue
@@ -156,10 +165,6 @@ def parse_set_cookie(field_value: str) -> ParsedSetCookie | None:
             seconds = parse_max_age(attribute_value)
             if seconds is not None:
                 cookie.max_age = seconds
-        elif key == "secure":
-            cookie.secure = True
-        elif key == "httponly":
-            cookie.http_only = True
         elif key == "samesite":
             same_site = _SAME_SITE.get(attribute_value.lower())
             if same_site is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from http.cookies import Morsel
 
 from ._date import format_cookie_date
-from ._storage import SavedCookie
+from ._layout import SavedCookie
 
 __all__: list[str] = []
 
@@ -22,7 +22,8 @@ class CookieRecord:
     ``value`` is the value a ``Morsel`` reports, ``coded_value`` the value as received or quoted,
     and ``send`` the form written into Cookie headers (one of the two, chosen by the jar).
     ``seq`` orders records by creation, ``order`` is the RFC 6265 §5.4 sort key (longer paths
-    first, then earlier creation) and ``access`` the recency generation used for eviction.
+    first, then earlier creation), ``access`` the recency generation used for eviction and
+    ``length`` the octets ``name=send`` takes in a Cookie header.
     """
 
     __slots__ = (
@@ -34,6 +35,7 @@ class CookieRecord:
         "expires",
         "host_only",
         "http_only",
+        "length",
         "morsel",
         "name",
         "order",
@@ -65,6 +67,12 @@ class CookieRecord:
         self.value = value
         self.coded_value = coded_value
         self.send = send
+        # Octets of "name=send" in a Cookie header, for the per-request header limit.
+        self.length = (
+            len(name) + 1 + len(send)
+            if name.isascii() and send.isascii()
+            else len(f"{name}={send}".encode("utf-8", "surrogatepass"))
+        )
         self.domain = domain
         self.path = path
         self.host_only = host_only

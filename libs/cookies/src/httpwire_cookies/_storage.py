@@ -1,113 +1,104 @@
-"""The JSON jar file read and written by ``CookieJar.save`` and ``CookieJar.load``.
+"""The jar file read and written by ``CookieJar.save`` and ``CookieJar.load``.
 
-House rules: the file is plain UTF-8 JSON, never a pickle. Reading checks the whole document
-against the schema before returning anything, so a bad file changes nothing. Writing creates the
-file with mode 0600 (cookies are credentials) and replaces it atomically.
+House rules: ``save`` writes the JSON layout aiohttp 3.14's ``CookieJar.save`` writes, so either
+library loads the other's files; reading checks the whole document before returning anything, so
+a bad file changes nothing. Writing replaces the file atomically; a new file gets mode 0600
+(cookies are credentials), an existing file keeps its mode.
 
-Format (version 1)::
+Written layout (aiohttp 3.14's, plus ``creation``, which aiohttp ignores)::
 
-    {"format": "httpwire-cookies", "version": 1,
-     "cookies": [{"name": "sid", "value": "abc", "coded_value": "abc",
-                  "domain": "example.com", "path": "/", "host_only": true,
-                  "secure": true, "http_only": true, "same_site": "Lax",
-                  "expires": 1767225600.0, "creation": 1735689600.0}, ...]}
+    {"example.com|": {"sid": {"key": "sid", "value": "abc", "coded_value": "abc",
+                              "path": "/", "domain": "example.com", "secure": true,
+                              "httponly": true, "samesite": "Lax", "host_only": true,
+                              "expires_timestamp": 1767225600.0,
+                              "creation": 1735689600.0}}, ...}
 
-``expires`` is a POSIX timestamp or null for a session cookie; the list is in creation order.
+Buckets are keyed ``"domain|path"`` with the path's trailing slashes removed, as aiohttp keys
+them; flags are written only when set; ``expires_timestamp`` is absent for session cookies.
 
-The JSON files written by aiohttp 3.14's ``CookieJar.save`` (an object keyed ``"domain|path"``)
-are read too, so a program can move its saved cookies over; their creation times are unknown
-and the file order stands in for them.
+Read: that layout (also as older aiohttp versions wrote it: without ``host_only`` or
+``expires_timestamp``, with a relative ``max-age``); httpwire's earlier version-1 documents
+(``{"format": "httpwire-cookies", "version": 1, "cookies": [...]}``); and, for files that are not
+JSON, the pickles aiohttp before 3.14 wrote, through ``_pickle.py``'s restricted loader.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
+import stat
 import tempfile
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
-from .exceptions import CookieFileFormatError
+from ._layout import SavedCookie, fail, finite_number, from_aiohttp_layout, jar_document
+from ._pickle import read_cookie_pickle
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "SavedCookie"]
 
+# httpwire's earlier own format, still read.
 FORMAT_NAME = "httpwire-cookies"
 FORMAT_VERSION = 1
 
-_PICKLE_PREFIXES = (b"\x80", b"(dp", b"(lp", b"}q", b"]q", b"ccopy_reg")
 _STRING_FIELDS = ("name", "value", "coded_value", "domain", "path")
 _BOOL_FIELDS = ("host_only", "secure", "http_only")
+_NEW_FILE_MODE = 0o600
 
 
-class SavedCookie(TypedDict):
-    """One cookie of a jar file, as ``CookieJar.save`` writes it."""
+# -- writing -------------------------------------------------------------------------------
 
-    name: str
-    value: str
-    coded_value: str
-    domain: str
-    path: str
-    host_only: bool
-    secure: bool
-    http_only: bool
-    same_site: str | None
-    expires: float | None
-    creation: float | None
+
+def _file_mode(target: Path) -> int:
+    """The mode to give the written file: the existing file's, else 0600."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        return _NEW_FILE_MODE
 
 
 def write_jar_file(file_path: str | os.PathLike[str], cookies: list[SavedCookie]) -> None:
-    """Write ``cookies`` as a version-1 jar file, atomically and readable by the owner only."""
+    """Write ``cookies`` in aiohttp 3.14's JSON layout, atomically.
+
+    A new file is readable by its owner only; an existing file keeps its permission bits.
+    """
     target = Path(file_path)
-    document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "cookies": cookies}
-    text = json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False)
+    text = json.dumps(jar_document(cookies), ensure_ascii=False, indent=2, allow_nan=False)
+    mode = _file_mode(target)
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if target.parent else None
     )
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             stream.write(text)
-        os.chmod(temporary, 0o600)
+        os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _fail(file_path: str | os.PathLike[str], why: str) -> CookieFileFormatError:
-    return CookieFileFormatError(f"{os.fspath(file_path)!r} is not a cookie jar file: {why}")
-
-
-def _finite_number(value: object) -> float | None:
-    """``value`` as a finite float; None for anything else (an int too big for a float too)."""
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) else None
+# -- reading -------------------------------------------------------------------------------
 
 
 def _check_cookie(file_path: str | os.PathLike[str], index: int, item: Any) -> SavedCookie:
     if not isinstance(item, dict):
-        raise _fail(file_path, f"cookie #{index} is not an object")
+        raise fail(file_path, f"cookie #{index} is not an object")
     for field in _STRING_FIELDS:
         if not isinstance(item.get(field), str):
-            raise _fail(file_path, f"cookie #{index} field {field!r} must be a string")
+            raise fail(file_path, f"cookie #{index} field {field!r} must be a string")
     for field in _BOOL_FIELDS:
         if not isinstance(item.get(field), bool):
-            raise _fail(file_path, f"cookie #{index} field {field!r} must be true or false")
+            raise fail(file_path, f"cookie #{index} field {field!r} must be true or false")
     same_site = item.get("same_site")
     if same_site is not None and not isinstance(same_site, str):
-        raise _fail(file_path, f"cookie #{index} field 'same_site' must be a string or null")
+        raise fail(file_path, f"cookie #{index} field 'same_site' must be a string or null")
     raw_expires = item.get("expires")
-    expires = None if raw_expires is None else _finite_number(raw_expires)
+    expires = None if raw_expires is None else finite_number(raw_expires)
     if raw_expires is not None and expires is None:
-        raise _fail(file_path, f"cookie #{index} field 'expires' must be a finite number or null")
-    creation = _finite_number(item.get("creation"))
+        raise fail(file_path, f"cookie #{index} field 'expires' must be a finite number or null")
+    creation = finite_number(item.get("creation"))
     if creation is None:
-        raise _fail(file_path, f"cookie #{index} field 'creation' must be a finite number")
+        raise fail(file_path, f"cookie #{index} field 'creation' must be a finite number")
     return SavedCookie(
         name=item["name"],
         value=item["value"],
@@ -123,36 +114,33 @@ def _check_cookie(file_path: str | os.PathLike[str], index: int, item: Any) -> S
     )
 
 
-def read_jar_file(file_path: str | os.PathLike[str]) -> list[SavedCookie]:
+def read_jar_file(file_path: str | os.PathLike[str], now: float) -> list[SavedCookie]:
     """Read and validate a jar file; raise ``CookieFileFormatError`` for anything else.
 
-    A pickle (the format of aiohttp before 3.14) is recognised and refused without being
-    unpickled.
+    ``now`` turns the relative ``max-age`` of older aiohttp files into a deadline. A file that
+    is not JSON goes to the restricted pickle loader, which refuses every class but the cookie
+    containers (``CookiePickleError``) and never runs code from the file.
     """
     data = Path(file_path).read_bytes()
-    if data.startswith(_PICKLE_PREFIXES):
-        raise _fail(file_path, "it looks like a pickle, which is never loaded (it could run code)")
     try:
         document = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise _fail(file_path, "it is not UTF-8 text") from None
-    except json.JSONDecodeError:
-        raise _fail(file_path, "it is not JSON") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return read_cookie_pickle(file_path, data, now)
     except RecursionError:
-        raise _fail(file_path, "it is not JSON (nested too deeply)") from None
+        raise fail(file_path, "it is not JSON (nested too deeply)") from None
     except ValueError as exc:
         # The JSON grammar holds, but Python refuses a value (an integer over 4300 digits).
-        raise _fail(file_path, f"it holds a JSON value Python cannot read ({exc})") from None
+        raise fail(file_path, f"it holds a JSON value Python cannot read ({exc})") from None
     if _looks_like_aiohttp(document):
-        return _from_aiohttp(file_path, document)
+        return from_aiohttp_layout(file_path, document.items(), now)
     if (
         not isinstance(document, dict)
         or document.get("format") != FORMAT_NAME
         or not isinstance(document.get("cookies"), list)
     ):
-        raise _fail(file_path, f"JSON without the {FORMAT_NAME!r} format marker")
+        raise fail(file_path, "JSON that is neither aiohttp's jar layout nor httpwire's")
     if document.get("version") != FORMAT_VERSION:
-        raise _fail(file_path, f"unsupported version {document.get('version')!r}")
+        raise fail(file_path, f"unsupported version {document.get('version')!r}")
     return [_check_cookie(file_path, i, item) for i, item in enumerate(document["cookies"])]
 
 
@@ -164,42 +152,3 @@ def _looks_like_aiohttp(document: Any) -> bool:
         and all(isinstance(key, str) and "|" in key for key in document)
         and all(isinstance(bucket, dict) for bucket in document.values())
     )
-
-
-def _from_aiohttp(file_path: str | os.PathLike[str], document: dict[str, Any]) -> list[SavedCookie]:
-    saved: list[SavedCookie] = []
-    for compound_key, bucket in document.items():
-        domain, _, key_path = compound_key.partition("|")
-        for name, entry in bucket.items():
-            where = f"cookie {name!r} of {compound_key!r}"
-            if not isinstance(entry, dict):
-                raise _fail(file_path, f"{where} is not an object")
-            for field in ("key", "value", "coded_value"):
-                if not isinstance(entry.get(field), str):
-                    raise _fail(file_path, f"{where} field {field!r} must be a string")
-            path = entry.get("path") or key_path or "/"
-            same_site = entry.get("samesite") or None
-            raw_expires = entry.get("expires_timestamp")
-            expires = None if raw_expires is None else _finite_number(raw_expires)
-            if not isinstance(path, str) or (
-                same_site is not None and not isinstance(same_site, str)
-            ):
-                raise _fail(file_path, f"{where} has a non-string path or samesite")
-            if raw_expires is not None and expires is None:
-                raise _fail(file_path, f"{where} field 'expires_timestamp' must be a finite number")
-            saved.append(
-                SavedCookie(
-                    name=entry["key"] or name,
-                    value=entry["value"],
-                    coded_value=entry["coded_value"],
-                    domain=domain,
-                    path=path,
-                    host_only=bool(entry.get("host_only")),
-                    secure=bool(entry.get("secure")),
-                    http_only=bool(entry.get("httponly")),
-                    same_site=same_site,
-                    expires=expires,
-                    creation=None,
-                )
-            )
-    return saved

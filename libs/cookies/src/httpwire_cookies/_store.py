@@ -9,8 +9,10 @@ cookie may be stored: that is the jar's job (``_jar.py``).
 Recency, as in aiohttp 3.14 (after Firefox): every stored cookie, a replacement or an identical
 re-set included, gets a generation of its own; the cookies sent together for one request share
 one. Room for a new cookie is made before it is stored: expired cookies go first, then the least
-recently used; when a domain is full its non-Secure cookies go before its Secure ones, and a new
-non-Secure cookie is dropped rather than evict a Secure one. Evictions are logged at WARNING.
+recently used, down to a quota below the limit (a full domain to 150 of its 180 cookies, a full
+jar to 3000 of 3300, by default); when a domain is full its non-Secure cookies go before its
+Secure ones, and a new non-Secure cookie is dropped rather than evict a Secure one. Evictions are
+logged at WARNING.
 """
 
 from __future__ import annotations
@@ -198,20 +200,26 @@ class CookieStore:
             self.remove(record)
         return evicted
 
-    def make_room_in(self, domain: str, secure: bool, now: float, limit: int) -> bool:
-        """Make room in ``domain`` for one more cookie under ``limit``; False: drop the new one.
+    def make_room_in(self, domain: str, secure: bool, now: float, limit: int, quota: int) -> bool:
+        """Make room in a full ``domain`` (``limit`` cookies) for one more; False: drop the new one.
 
-        ``secure`` tells whether the new cookie is Secure: only a Secure cookie may evict a
-        Secure one, so a new non-Secure cookie is dropped when the domain holds only Secure
-        cookies.
+        As in Firefox and aiohttp 3.14: expired cookies go first; if that leaves the domain
+        full, the least recently used non-Secure cookies go until the domain holds ``quota``
+        cookies plus the new one. ``secure`` tells whether the new cookie is Secure: only a
+        Secure cookie may evict a Secure one, so a new non-Secure cookie is dropped when the
+        domain holds only live Secure cookies.
         """
         self.expire(now)
-        excess = self.domain_counts.get(domain, 0) - limit + 1
+        count = self.domain_counts.get(domain, 0)
+        excess = count - quota + 1
         if excess <= 0:
             return True
         records = [r for bucket in self.index[domain].values() for r in bucket.values()]
         candidates = [r for r in records if not r.secure]
         if not candidates:
+            if count < limit:
+                # Expiry freed a slot: no live Secure cookie need go.
+                return True
             if not secure:
                 return False
             candidates = records
@@ -225,13 +233,12 @@ class CookieStore:
         )
         return True
 
-    def make_room(self, now: float, limit: int) -> None:
-        """Make room for one more cookie under ``limit`` in the whole store."""
+    def make_room(self, now: float, limit: int, quota: int) -> None:
+        """Trim a full store (``limit`` cookies) to ``quota``: expired, then least recently used."""
         self.expire(now)
-        excess = self.count - limit + 1
+        excess = self.count - quota
         if excess > 0:
-            # Evict a tenth more than needed so a full jar does not scan on every insertion.
-            evicted = self._evict(list(self.records()), excess + limit // 10)
+            evicted = self._evict(list(self.records()), excess)
             _logger.warning(
                 "evicted %d cookie(s) over the %d-cookie limit of the jar: %s",
                 len(evicted),
@@ -263,17 +270,22 @@ class CookieStore:
         self.chains[host] = chain
         return chain
 
+    def touch(self, records: list[CookieRecord]) -> None:
+        """Mark ``records`` as used together (one recency generation), as aiohttp does."""
+        self.access = access = self.access + 1
+        for record in records:
+            record.access = access
+
     def select(self, host: str, path: str, secure: bool) -> list[CookieRecord]:
-        """The live records to send to ``host`` and ``path``, in §5.4 order, marked as used.
+        """The live records to send to ``host`` and ``path``, in §5.4 order.
 
         ``secure`` says whether the request may carry Secure cookies. Expired records must be
-        gone already.
+        gone already. The caller marks the records it sends as used (``touch``).
         """
         index = self.index
         chain = self.chains.get(host)
         if chain is None:
             chain = self.chain(host)
-        self.access = access = self.access + 1
         found: list[CookieRecord] = []
         groups = 0
         for domain in chain:
@@ -290,7 +302,6 @@ class CookieStore:
                     for record in bucket.values():
                         if (record.host_only and not exact) or (record.secure and not secure):
                             continue
-                        record.access = access
                         found.append(record)
         if groups > 1:
             found.sort(key=_ORDER)

@@ -10,7 +10,8 @@ header lines or extra cookies, so one set of rules holds on every path into the 
 * a coded value never holds a control character other than HTAB, nor a ``;``;
 * a value never holds a control character other than HTAB: a received value that would decode
   to one is refused;
-* a value holding a ``;`` or an HTAB is sent in its coded form, even with ``quote_cookie=False``.
+* a value holding a ``;`` or an HTAB is sent in its coded form, even with ``quote_cookie=False``;
+* a program-supplied or loaded value that UTF-8 cannot encode (a lone surrogate) is refused.
 """
 
 from __future__ import annotations
@@ -43,9 +44,29 @@ def received_value(coded_value: str) -> str | None:
     return value
 
 
+def encodable(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (a lone surrogate such as ``\\udcff`` cannot)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def storable(value: str, coded_value: str) -> bool:
-    """Whether a (value, coded value) pair may be stored: neither could break a Cookie header."""
-    return CONTROL_CHARS.isdisjoint(value) and _UNSENDABLE_CODED.isdisjoint(coded_value)
+    """Whether a (value, coded value) pair may be stored: neither could break a Cookie header.
+
+    Neither may hold a character that cannot be encoded either: the Cookie header could not be
+    written, so such a cookie would break every request to its site (aiohttp drops it too).
+    """
+    return (
+        CONTROL_CHARS.isdisjoint(value)
+        and _UNSENDABLE_CODED.isdisjoint(coded_value)
+        and encodable(value)
+        and encodable(coded_value)
+    )
 
 
 def wire_value(value: str, coded_value: str, quote_cookie: bool) -> str:
