@@ -207,3 +207,11 @@ async def test_cancelled_request_does_not_pool_the_connection(server: Server) ->
         async with session.get(server.url("/ok")) as resp:
             assert await resp.text() == "ok"
     assert server.connections == 2
+
+
+async def test_cookies_given_for_one_request_are_not_limited_like_the_jar(server: Server) -> None:
+    server.routes["/to"] = report
+    cookies = {f"c{i}": "v" for i in range(400)}  # over the jar's 150 cookies per request
+    async with ClientSession() as session, session.get(server.url("/to"), cookies=cookies) as resp:
+        sent = CIMultiDict((await resp.json())["headers"])["Cookie"].split("; ")
+    assert len(sent) == 400

@@ -95,6 +95,7 @@ SERVER_SOFTWARE: Final = (
 )
 _ACCEPT_ENCODING: Final = ", ".join(CONTENT_CODINGS)
 _POST_METHODS: Final = frozenset({"PATCH", "POST", "PUT"})
+_UNLIMITED = 2**62  # a jar bound no request's cookies reach
 _IDEMPOTENT: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _HTTP_OR_RELATIVE: Final = frozenset({"http", "https", ""})
@@ -1003,8 +1004,14 @@ class ClientSession:
             merged.load(existing)
         merged.update(self._cookie_jar.filter_cookies(url))
         if cookies:
+            # Cookies given for one request are sent as given: none of the jar's limits apply.
             tmp = CookieJar(
-                unsafe=True, quote_cookie=getattr(self._cookie_jar, "quote_cookie", True)
+                unsafe=True,
+                quote_cookie=getattr(self._cookie_jar, "quote_cookie", True),
+                max_cookies_per_domain=_UNLIMITED,
+                max_cookies=_UNLIMITED,
+                max_cookies_per_request=None,
+                max_cookie_header_length=None,
             )
             tmp.update_cookies(cookies)
             for name, morsel in tmp.filter_cookies(url).items():
