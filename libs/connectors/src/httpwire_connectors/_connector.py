@@ -14,8 +14,8 @@ import sys
 import traceback
 import warnings
 import weakref
-from collections.abc import Awaitable, Iterable
-from typing import Any, Final, Self
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Final, Self, cast
 
 from ._connection import Connection
 from ._interfaces import (
@@ -25,6 +25,8 @@ from ._interfaces import (
     RequestLike,
     TimeoutLike,
     TraceLike,
+    connect_limit,
+    sock_connect_limit,
 )
 from ._loop import pick_loop
 from ._pool import _NOTHING, Actions, Grant, Pool, PoolStats, Waiter
@@ -324,6 +326,31 @@ class BaseConnector:
         # asyncio wants a BaseProtocol; the structural ConnectionProtocol is one at runtime.
         return self._protocol_factory()
 
+    async def _open_endpoint(
+        self,
+        opening: Callable[[], Awaitable[Any]],
+        timeout: TimeoutLike | None,
+        timeout_message: str,
+        error: Callable[[OSError], Exception],
+    ) -> ConnectionProtocol:
+        """Run ``opening()`` (which returns the new protocol) within ``sock_connect``.
+
+        For connectors with one local endpoint (a Unix socket, a named pipe): running out of
+        time is a :class:`ConnectionTimeoutError` with ``timeout_message``, any other failure
+        ``error(os_error)``.
+        """
+        deadline = asyncio.timeout(sock_connect_limit(timeout))
+        try:
+            async with deadline:
+                protocol = await opening()
+        except TimeoutError as exc:
+            if deadline.expired():
+                raise ConnectionTimeoutError(timeout_message) from exc
+            raise error(exc) from exc
+        except OSError as exc:
+            raise error(exc) from exc
+        return cast(ConnectionProtocol, protocol)
+
     def _check_open(self) -> None:
         if self._closed:
             raise ClientConnectionError(f"{type(self).__name__} is closed; it cannot connect")
@@ -364,8 +391,7 @@ class BaseConnector:
     async def _within_deadline(
         self, req: RequestLike, timeout: TimeoutLike | None, work: Awaitable[Connection]
     ) -> Connection:
-        # 0 means no limit, as in aiohttp (``ClientTimeout(connect=0)``).
-        overall = (timeout.connect or None) if timeout is not None else None
+        overall = connect_limit(timeout)
         if overall is None:
             return await work
         deadline = asyncio.timeout(overall)

@@ -94,6 +94,16 @@ class TimeoutLike(Protocol):
     def sock_connect(self) -> float | None: ...
 
 
+def connect_limit(timeout: TimeoutLike | None) -> float | None:
+    """``timeout.connect`` as a limit for :func:`asyncio.timeout`: ``None`` and ``0`` mean none."""
+    return (timeout.connect or None) if timeout is not None else None
+
+
+def sock_connect_limit(timeout: TimeoutLike | None) -> float | None:
+    """``timeout.sock_connect`` as a limit: ``None`` and ``0`` mean none, as in aiohttp."""
+    return (timeout.sock_connect or None) if timeout is not None else None
+
+
 class TraceLike(Protocol):
     """The tracing hooks the connector awaits, named as aiohttp's ``Trace`` names them."""
 

@@ -8,12 +8,12 @@ other loop with aiohttp's ``RuntimeError``. Connections are opened with the loop
 from __future__ import annotations
 
 import asyncio
-from typing import Any, cast
+from typing import Any
 
 from ._connector import _SENTINEL, BaseConnector
 from ._interfaces import ConnectionProtocol, RequestLike, TimeoutLike, TraceLike
 from ._loop import pick_loop
-from .exceptions import ClientConnectorError, ConnectionTimeoutError
+from .exceptions import ClientConnectorError
 
 __all__ = ["NamedPipeConnector"]
 
@@ -55,23 +55,21 @@ class NamedPipeConnector(BaseConnector):
     async def _create_connection(
         self, req: RequestLike, traces: list[TraceLike], timeout: TimeoutLike | None
     ) -> ConnectionProtocol:
-        limit = (timeout.sock_connect or None) if timeout is not None else None
-        deadline = asyncio.timeout(limit)
+        key = req.connection_key
         loop: Any = self._loop
-        try:
-            async with deadline:
-                _, protocol = await loop.create_pipe_connection(self._asyncio_factory, self._path)
-                # The proactor reports the connection before connection_made has run.
-                await asyncio.sleep(0)
-        except TimeoutError as exc:
-            if deadline.expired():
-                raise ConnectionTimeoutError(
-                    f"Connection timeout to named pipe {self._path}"
-                ) from exc
-            raise ClientConnectorError(req.connection_key, exc) from exc
-        except OSError as exc:
-            raise ClientConnectorError(req.connection_key, exc) from exc
-        return cast(ConnectionProtocol, protocol)
+
+        async def opening() -> Any:
+            _, protocol = await loop.create_pipe_connection(self._asyncio_factory, self._path)
+            # The proactor reports the connection before connection_made has run.
+            await asyncio.sleep(0)
+            return protocol
+
+        return await self._open_endpoint(
+            opening,
+            timeout,
+            f"Connection timeout to named pipe {self._path}",
+            lambda exc: ClientConnectorError(key, exc),
+        )
 
 
 NamedPipeConnector.__module__ = "httpwire_connectors"

@@ -22,6 +22,7 @@ from ._interfaces import (
     ResolveResult,
     TimeoutLike,
     TraceLike,
+    sock_connect_limit,
 )
 from ._resolver import AbstractResolver, DefaultResolver
 from ._ssl import (
@@ -360,8 +361,7 @@ class TCPConnector(BaseConnector):
         except ValueError as exc:  # e.g. a name IDNA cannot encode, from a custom resolver
             raise ClientConnectorDNSError(key, OSError(None, f"invalid host name: {exc}")) from exc
         sni = (server_hostname or host.rstrip(".")) if ssl_context is not None else None
-        limit = (timeout.sock_connect or None) if timeout is not None else None  # 0: no limit
-        deadline = asyncio.timeout(limit)
+        deadline = asyncio.timeout(sock_connect_limit(timeout))
         try:
             async with deadline:
                 sock = await open_socket(
@@ -417,7 +417,7 @@ class TCPConnector(BaseConnector):
         key = req.connection_key
         host = req.host
         sni = req.server_hostname or host.rstrip(".")
-        deadline = asyncio.timeout((timeout.sock_connect or None) if timeout is not None else None)
+        deadline = asyncio.timeout(sock_connect_limit(timeout))
         try:
             async with deadline:
                 tls_transport = await self._loop.start_tls(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import cast
+from typing import Any
 
 from ._connector import _SENTINEL, BaseConnector
 from ._interfaces import ConnectionProtocol, ProtocolFactory, RequestLike, TimeoutLike, TraceLike
-from .exceptions import ConnectionTimeoutError, UnixClientConnectorError
+from .exceptions import UnixClientConnectorError
 
 __all__ = ["UnixConnector"]
 
@@ -57,22 +57,17 @@ class UnixConnector(BaseConnector):
     async def _create_connection(
         self, req: RequestLike, traces: list[TraceLike], timeout: TimeoutLike | None
     ) -> ConnectionProtocol:
-        deadline = asyncio.timeout((timeout.sock_connect or None) if timeout is not None else None)
         key = req.connection_key
-        try:
-            async with deadline:
-                _, protocol = await self._loop.create_unix_connection(
-                    self._asyncio_factory, self._path
-                )
-        except TimeoutError as exc:
-            if deadline.expired():
-                raise ConnectionTimeoutError(
-                    f"Connection timeout to unix socket {self._path}"
-                ) from exc
-            raise UnixClientConnectorError(self._path, key, exc) from exc
-        except OSError as exc:
-            raise UnixClientConnectorError(self._path, key, exc) from exc
-        return cast(ConnectionProtocol, protocol)
+
+        async def opening() -> Any:
+            return (await self._loop.create_unix_connection(self._asyncio_factory, self._path))[1]
+
+        return await self._open_endpoint(
+            opening,
+            timeout,
+            f"Connection timeout to unix socket {self._path}",
+            lambda exc: UnixClientConnectorError(self._path, key, exc),
+        )
 
 
 UnixConnector.__module__ = "httpwire_connectors"
