@@ -3,11 +3,17 @@
 The echo server is ``websockets`` in its own process (:mod:`benchmarks._ws_server`), pinned to
 another CPU than the clients where possible; each client sends one message and waits for its echo
 before sending the next, so a figure is the round-trip cost of one message.
+
+Both workloads run twice: without compression (against a server that offers none), then with
+permessage-deflate (RFC 7692) against a second server started with ``--deflate``, each client
+compressing with its own defaults. A client's row there fails unless the extension was really
+negotiated; picows, which has no permessage-deflate, only appears in the uncompressed tables.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import traceback
 from collections.abc import Callable
@@ -24,8 +30,8 @@ TEXT = "0123456789abcdef" * 2
 BINARY = bytes(range(256)) * (MIB // 256)
 _MAX_MESSAGE = 4 * MIB
 _WORKLOADS: list[tuple[str, str | bytes, int, str]] = [
-    (f"ws_echo: {len(TEXT)}-byte text messages, round trips", TEXT, 50, "us"),
-    ("ws_echo: 1 MiB binary messages, round trips", BINARY, 2, "ms"),
+    (f"{len(TEXT)}-byte text messages", TEXT, 50, "us"),
+    ("1 MiB binary messages", BINARY, 2, "ms"),
 ]
 
 
@@ -33,16 +39,31 @@ class WsAdapter(Protocol):
     """One open WebSocket connection that can echo a message."""
 
     name: str
+    #: Whether the client can negotiate permessage-deflate (else it sits out those tables).
+    deflate: bool
 
-    async def start(self, url: str) -> None: ...
+    async def start(self, url: str, *, deflate: bool) -> None:
+        """Connect; with ``deflate`` offer permessage-deflate and raise unless it was agreed."""
 
     async def echo(self, message: str | bytes) -> str | bytes: ...
 
     async def close(self) -> None: ...
 
 
+def _check_negotiated(name: str, wanted: bool, negotiated: bool) -> None:
+    if negotiated != wanted:
+        state = "negotiated" if negotiated else "not negotiated"
+        raise RuntimeError(f"{name}: permessage-deflate was {state} (wanted: {wanted})")
+
+
 class AiohttpStyleWs:
-    """``ClientSession.ws_connect``: aiohttp, and httpwire once its client exists."""
+    """``ClientSession.ws_connect``: aiohttp, and httpwire once its client exists.
+
+    With deflate it passes ``compress=15`` (offer the extension, 15-bit window at most) and
+    checks ``ws.compress``, the window bits agreed for our side (0: no extension).
+    """
+
+    deflate = True
 
     def __init__(self, name: str, module: ModuleType) -> None:
         self.name = name
@@ -50,9 +71,12 @@ class AiohttpStyleWs:
         self.session: Any = None
         self.ws: Any = None
 
-    async def start(self, url: str) -> None:
+    async def start(self, url: str, *, deflate: bool) -> None:
         self.session = self.module.ClientSession()
-        self.ws = await self.session.ws_connect(url, max_msg_size=_MAX_MESSAGE, compress=0)
+        self.ws = await self.session.ws_connect(
+            url, max_msg_size=_MAX_MESSAGE, compress=15 if deflate else 0
+        )
+        _check_negotiated(self.name, deflate, bool(self.ws.compress))
 
     async def echo(self, message: str | bytes) -> str | bytes:
         if isinstance(message, str):
@@ -69,17 +93,23 @@ class AiohttpStyleWs:
 
 
 class WebsocketsWs:
-    """The ``websockets`` asyncio client."""
+    """The ``websockets`` asyncio client (``compression="deflate"``: its defaults)."""
 
     name = "websockets"
+    deflate = True
 
     def __init__(self) -> None:
         self.ws: Any = None
 
-    async def start(self, url: str) -> None:
+    async def start(self, url: str, *, deflate: bool) -> None:
         from websockets.asyncio.client import connect
+        from websockets.extensions.permessage_deflate import PerMessageDeflate
 
-        self.ws = await connect(url, max_size=_MAX_MESSAGE, compression=None)
+        self.ws = await connect(
+            url, max_size=_MAX_MESSAGE, compression="deflate" if deflate else None
+        )
+        agreed = any(isinstance(ext, PerMessageDeflate) for ext in self.ws.protocol.extensions)
+        _check_negotiated(self.name, deflate, agreed)
 
     async def echo(self, message: str | bytes) -> str | bytes:
         await self.ws.send(message)
@@ -94,13 +124,17 @@ class PicowsWs:
     """picows: a callback listener resolving a future when the echoed message is complete."""
 
     name = "picows"
+    deflate = False
 
     def __init__(self) -> None:
         self.transport: Any = None
         self.listener: Any = None
 
-    async def start(self, url: str) -> None:
+    async def start(self, url: str, *, deflate: bool) -> None:
         import picows
+
+        if deflate:
+            raise RuntimeError("picows has no permessage-deflate")
 
         class Listener(picows.WSListener):  # type: ignore[misc]
             def __init__(self) -> None:
@@ -198,49 +232,73 @@ def _failing(exc: BaseException) -> Callable[[], object]:
     return fail
 
 
+def _run_workloads(
+    url: str, factories: dict[str, Callable[[], WsAdapter]], *, quick: bool, deflate: bool
+) -> None:
+    """Connect every client to ``url`` and run both workloads over those connections."""
+    loop = asyncio.new_event_loop()
+    adapters: dict[str, WsAdapter] = {}
+    failures: dict[str, BaseException] = {}
+    suffix = ", permessage-deflate" if deflate else ""
+    try:
+        for name, factory in factories.items():
+            adapter = factory()
+            try:
+                loop.run_until_complete(asyncio.wait_for(adapter.start(url, deflate=deflate), 10))
+            except Exception as exc:
+                traceback.print_exc()
+                failures[name] = exc
+                # A refused negotiation leaves an open connection (or session) behind.
+                with contextlib.suppress(Exception):
+                    loop.run_until_complete(asyncio.wait_for(adapter.close(), 10))
+                continue
+            adapters[name] = adapter
+        for workload, message, count, unit in _WORKLOADS:
+            impls = []
+            for name in factories:
+                check = _check_echoes(message, count)
+                if name in failures:
+                    impls.append(Impl(name, _failing(failures[name]), check, count))
+                else:
+                    call = _echo_call(loop, adapters[name], message, count)
+                    impls.append(Impl(name, call, check, count))
+            compare(
+                f"ws_echo: {workload}{suffix}, round trips",
+                impls,
+                quick=quick,
+                baseline="httpwire",
+                fallback_baselines=("aiohttp",),
+                unit=unit,
+            )
+    finally:
+        for adapter in adapters.values():
+            try:
+                loop.run_until_complete(asyncio.wait_for(adapter.close(), 10))
+            except Exception:
+                traceback.print_exc()
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+
+
 def main(quick: bool) -> None:
     factories = adapter_factories()
     if "httpwire" not in factories:
         note("httpwire.ClientSession.ws_connect does not exist yet: no httpwire row")
+    # Each server is started before pinning: a pinned parent could not pin its child elsewhere.
     with start_server("_ws_server") as server, pinned(CLIENT_CPU) as is_pinned:
         note(f"websockets echo {server.describe()}; no compression")
         note(f"clients pinned to CPU {CLIENT_CPU}" if is_pinned else "clients not pinned")
-        url = server.url("/", scheme="ws")
-        loop = asyncio.new_event_loop()
-        adapters: dict[str, WsAdapter] = {}
-        failures: dict[str, BaseException] = {}
-        try:
-            for name, factory in factories.items():
-                adapter = factory()
-                try:
-                    loop.run_until_complete(asyncio.wait_for(adapter.start(url), 10))
-                except Exception as exc:
-                    traceback.print_exc()
-                    failures[name] = exc
-                    continue
-                adapters[name] = adapter
-            for title, message, count, unit in _WORKLOADS:
-                impls = []
-                for name in factories:
-                    check = _check_echoes(message, count)
-                    if name in failures:
-                        impls.append(Impl(name, _failing(failures[name]), check, count))
-                    else:
-                        call = _echo_call(loop, adapters[name], message, count)
-                        impls.append(Impl(name, call, check, count))
-                compare(
-                    title,
-                    impls,
-                    quick=quick,
-                    baseline="httpwire",
-                    fallback_baselines=("aiohttp",),
-                    unit=unit,
-                )
-        finally:
-            for adapter in adapters.values():
-                try:
-                    loop.run_until_complete(asyncio.wait_for(adapter.close(), 10))
-                except Exception:
-                    traceback.print_exc()
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
+        _run_workloads(server.url("/", scheme="ws"), factories, quick=quick, deflate=False)
+    deflating = {name: make for name, make in factories.items() if make().deflate}
+    with start_server("_ws_server", "--deflate") as server, pinned(CLIENT_CPU) as is_pinned:
+        note(
+            f"websockets echo {server.describe()}; permessage-deflate with websockets' defaults "
+            "(12-bit windows both ways, level 6, memLevel 5, context takeover)"
+        )
+        note(
+            "clients compress with their own defaults: httpwire and aiohttp level 1 "
+            "(Z_BEST_SPEED; aiohttp moves messages over 16 KiB to a thread), websockets level 6 "
+            "memLevel 5; picows has no permessage-deflate and sits these tables out"
+        )
+        note(f"clients pinned to CPU {CLIENT_CPU}" if is_pinned else "clients not pinned")
+        _run_workloads(server.url("/", scheme="ws"), deflating, quick=quick, deflate=True)
