@@ -119,7 +119,26 @@ def test_one_off_levels_and_small_windows_use_the_backend(calls: Calls) -> None:
     writer = WebSocketWriter(deflate=params)
     reader = WebSocketReader(is_client=False, deflate=params)
     assert reader.feed(writer.text(TEXT, compress=9)) == [(WSMsgType.TEXT, TEXT, "")]
-    assert ("compressobj", {"level": 9, "wbits": -9, "strategy": zlib.Z_HUFFMAN_ONLY}) in calls
+    huffman = {"level": 9, "wbits": -9, "strategy": zlib.Z_HUFFMAN_ONLY, "memLevel": 5}
+    assert ("compressobj", huffman) in calls
+
+
+@pytest.mark.parametrize(
+    ("bits", "mem_level"),
+    [(9, 3), (10, 4), (11, 5), (12, 6), (13, 7), (14, None), (15, None)],
+)
+def test_the_hash_table_is_sized_to_the_window(calls: Calls, bits: int, mem_level: int) -> None:
+    # zlib slides its whole hash table each time the window moves on: the default memLevel (8)
+    # is kept where the window is 14 or 15 bits, a smaller one is asked for below that.
+    params = DeflateParams(client_max_window_bits=bits)
+    writer = WebSocketWriter(deflate=params)
+    reader = WebSocketReader(is_client=False, deflate=params)
+    for _ in range(3):
+        assert round_trip(writer, reader, TEXT * 20) == [(WSMsgType.TEXT, TEXT * 20, "")]
+    expected: dict[str, int] = {"level": zlib.Z_BEST_SPEED, "wbits": -bits, "strategy": 0}
+    if mem_level is not None:
+        expected["memLevel"] = mem_level
+    assert [kwargs for name, kwargs in calls if name == "compressobj"] == [expected]
 
 
 def test_reader_restarts_a_finished_stream_from_the_backend(calls: Calls) -> None:
