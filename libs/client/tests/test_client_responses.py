@@ -194,6 +194,68 @@ async def test_release_wakes_a_pending_reader_with_connection_closed(server: Ser
         assert resp.closed
 
 
+async def _half_body(req: Received, writer: asyncio.StreamWriter) -> bytes:
+    """A head promising 100 bytes, five of them, then silence (the rest never comes)."""
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello")
+    await asyncio.sleep(5)
+    return b""
+
+
+@pytest.mark.parametrize("how", ["close", "release"])
+async def test_an_unread_body_after_close_or_release_raises_connection_closed(
+    server: Server, how: str
+) -> None:
+    server.route("/half")(_half_body)
+    async with ClientSession() as session:
+        resp = await session.get(server.url("/half"))
+        await asyncio.sleep(0.02)  # the five body bytes are buffered
+        getattr(resp, how)()
+        await asyncio.sleep(0.02)  # the connection's loss has been reported
+        for read in (resp.content.read, resp.read):
+            with pytest.raises(httpwire.ClientConnectionError, match=r"^Connection closed$"):
+                await read()
+
+
+@pytest.mark.parametrize("closing", ["session", "connector"])
+async def test_a_body_read_after_its_session_closed_raises_runtime_error_too(
+    server: Server, closing: str
+) -> None:
+    server.route("/half")(_half_body)
+    session = ClientSession()
+    resp = await session.get(server.url("/half"))
+    pending = asyncio.ensure_future(resp.content.read())
+    await asyncio.sleep(0.02)
+    if closing == "session":
+        await session.close()
+    else:
+        await session.connector.close()  # type: ignore[union-attr]
+    # aiohttp raises RuntimeError("Connection closed.") here: both kinds of handler catch it.
+    for read in (lambda: pending, resp.read):
+        with pytest.raises(
+            httpwire.PayloadConnectionClosedError, match=r"^Connection closed"
+        ) as info:
+            await read()
+        assert isinstance(info.value, RuntimeError)
+        assert isinstance(info.value, httpwire.ClientPayloadError)
+        assert "inside a Content-Length body" in str(info.value)
+    await session.close()
+
+
+async def test_a_server_that_closes_mid_body_is_no_local_close(server: Server) -> None:
+    @server.route("/cut")
+    async def cut(req: Received, writer: asyncio.StreamWriter) -> bytes:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello")
+        await writer.drain()
+        writer.close()
+        return b""
+
+    async with ClientSession() as session:
+        resp = await session.get(server.url("/cut"))
+        with pytest.raises(httpwire.ClientPayloadError, match="not completed") as info:
+            await resp.read()
+        assert not isinstance(info.value, RuntimeError)
+
+
 class _Recorder:
     """A raw server that keeps every byte of each request and answers once it has it whole."""
 

@@ -30,6 +30,7 @@ from .exceptions import (
     ClientConnectionResetError,
     ClientOSError,
     ClientPayloadError,
+    PayloadConnectionClosedError,
     ServerDisconnectedError,
     SocketTimeoutError,
 )
@@ -113,6 +114,7 @@ class ResponseHandler(asyncio.Protocol):
         self._drain_waiter: asyncio.Future[None] | None = None
         self._eof_pending = False
         self._lost_exc: BaseException | None = None
+        self._closed_here = False
         self._read_timeout: float | None = None
         self._read_handle: asyncio.TimerHandle | None = None
         self._last_read = 0.0
@@ -144,6 +146,7 @@ class ResponseHandler(asyncio.Protocol):
     def close(self) -> None:
         """Close the transport; a pending exchange fails with a disconnection error."""
         self._should_close = True
+        self._closed_here = True
         transport = self.transport
         if transport is not None:
             transport.close()
@@ -342,6 +345,16 @@ class ResponseHandler(asyncio.Protocol):
         detail = f"{perr}" if perr is not None else "the connection closed"
         if exc is not None:
             detail += f" ({exc!r})"
+        elif self._closed_here:
+            # Closed on this side (the session or its connector closed): aiohttp's words.
+            self._fail(
+                PayloadConnectionClosedError(
+                    "Connection closed. It was closed on this side before the body was read "
+                    f"whole: {detail}"
+                ),
+                perr,
+            )
+            return
         self._fail(ClientPayloadError(f"Response payload is not completed: {detail}"), perr or exc)
 
     def pause_writing(self) -> None:
@@ -529,7 +542,8 @@ class ResponseHandler(asyncio.Protocol):
             cont.set_result(False)
         payload = self._payload
         self._payload = None
-        if payload is not None and payload is not EMPTY_PAYLOAD:
+        # A body the response already gave up on (released or closed) keeps that error.
+        if payload is not None and payload is not EMPTY_PAYLOAD and payload.exception() is None:
             payload.set_exception(error)
 
     def abort_exchange(self, exc: BaseException) -> None:

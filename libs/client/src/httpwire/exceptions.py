@@ -27,6 +27,7 @@ from httpwire-connectors; the response side is defined here::
     │           ├── ConnectionTimeoutError
     │           └── SocketTimeoutError
     ├── ClientPayloadError
+    │   └── PayloadConnectionClosedError (also RuntimeError)
     ├── InvalidURL (also ValueError)
     │   └── InvalidUrlClientError
     │       └── InvalidUrlRedirectClientError (also RedirectClientError)
@@ -88,6 +89,7 @@ __all__ = [
     "InvalidUrlRedirectClientError",
     "NonHttpUrlClientError",
     "NonHttpUrlRedirectClientError",
+    "PayloadConnectionClosedError",
     "RedirectClientError",
     "ServerConnectionError",
     "ServerDisconnectedError",
@@ -210,6 +212,11 @@ class SocketTimeoutError(ServerTimeoutError):
 
 class ClientPayloadError(ClientError):
     """The response body could not be read whole: truncated, badly framed or badly encoded."""
+
+
+class PayloadConnectionClosedError(ClientPayloadError, RuntimeError):
+    """The body cannot be read whole: this side closed its connection first (the session or
+    the connector was closed). Also a :class:`RuntimeError`, which aiohttp raises there."""
 
 
 class UploadAbortedError(ClientError):
