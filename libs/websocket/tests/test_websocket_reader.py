@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import struct
 import zlib
 
@@ -423,3 +424,45 @@ def test_large_masked_messages_come_out_as_bytes_or_str(decode_text: bool, size:
         b"b" * size,
         b"x" * size,
     )
+
+
+@pytest.mark.parametrize("decode_text", [True, False])
+@pytest.mark.parametrize("size", [10, 5000, 300_000])
+def test_compressed_single_frames_small_and_large(decode_text: bool, size: int) -> None:
+    # A final fragment up to 4 KiB gets the deflate tail appended, a larger one is inflated in
+    # two calls: both come out the same, as str or bytes as asked.
+    text = "".join(chr(0x41 + (i * 7919) % 900) for i in range(size))
+    data = os.urandom(size)
+    frames = build_frame(0x1, deflate_raw(text.encode()), rsv1=True)
+    frames += build_frame(0x2, deflate_raw(data), rsv1=True)
+    reader = WebSocketReader(max_msg_size=0, deflate=DeflateParams(), decode_text=decode_text)
+    got_text, got_binary = reader.feed(frames)
+    assert got_text == (WSMsgType.TEXT, text if decode_text else text.encode(), "")
+    assert type(got_text.data) is (str if decode_text else bytes)
+    assert got_binary == (WSMsgType.BINARY, data, "")
+    assert type(got_binary.data) is bytes
+
+
+@pytest.mark.parametrize("fragmented", [False, True])
+def test_inflated_size_may_reach_the_limit_not_pass_it(fragmented: bool) -> None:
+    raw = deflate_raw(b"a" * 3000)
+    assert len(raw) < 100
+    if fragmented:
+        data = build_frame(0x2, raw[:5], fin=False, rsv1=True) + build_frame(0x0, raw[5:])
+    else:
+        data = build_frame(0x2, raw, rsv1=True)
+    assert WebSocketReader(max_msg_size=3000, deflate=DeflateParams()).feed(data) == [
+        (WSMsgType.BINARY, b"a" * 3000, "")
+    ]
+    err = error_of(WebSocketReader(max_msg_size=2999, deflate=DeflateParams()).feed(data))
+    assert isinstance(err, MessageTooBigError)
+    assert str(err) == "Decompressed message exceeds size limit 2999"
+
+
+@pytest.mark.parametrize("size", [10, 20_000])
+def test_invalid_utf8_in_a_compressed_text_frame_small_or_large(size: int) -> None:
+    letters = bytes(0x61 + byte % 26 for byte in os.urandom(size))
+    raw = deflate_raw(letters + b"\xff")
+    assert (len(raw) > 4096) == (size > 4096)
+    reader = WebSocketReader(deflate=DeflateParams())
+    assert error_of(reader.feed(build_frame(0x1, raw, rsv1=True))).code == 1007

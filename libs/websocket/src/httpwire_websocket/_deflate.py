@@ -345,6 +345,10 @@ class Compressor:
         return out  # pragma: no cover - zlib always ends a sync flush with the empty block
 
 
+#: Final fragments up to this size get the deflate tail appended rather than inflated apart.
+_APPEND_TAIL_MAX: Final = 4096
+
+
 class Decompressor:
     """Inflates one direction's messages with a running context, bounded by ``max_msg_size``.
 
@@ -363,10 +367,14 @@ class Decompressor:
     ) -> bytes:
         """Inflate one fragment of a message that has ``used`` bytes so far (``limit`` 0 = none).
 
-        For the ``final`` fragment the stripped ``00 00 ff ff`` tail is inflated too, in a second
-        call rather than appended, which would copy the whole fragment.
+        For the ``final`` fragment the stripped ``00 00 ff ff`` tail is inflated too: appended to
+        a small fragment (one call to zlib instead of two), in a second call after a large one,
+        which appending would copy whole.
         """
         obj = self._obj
+        if final and len(data) <= _APPEND_TAIL_MAX and type(data) is bytes:
+            data += DEFLATE_TAIL
+            final = False
         try:
             if limit:
                 allowance = limit - used

@@ -203,8 +203,12 @@ class WebSocketReader:
                 else:
                     payload = mask(key, data[pos : pos + length])
                 pos += length
-                if self._msg_op or b0 & 0x7C != 0:
+                if self._msg_op or b0 & 0x3C != 0:
                     self._frame(b0, payload, out)
+                elif b0 == 0xC1 or b0 == 0xC2:
+                    # A compressed message in one frame (the first-byte table admits RSV1 only
+                    # with permessage-deflate).
+                    self._inflated(b0, payload, out)
                 elif b0 == 0x81:
                     self._data_fin = True
                     try:
@@ -255,6 +259,23 @@ class WebSocketReader:
         if opcode not in (0x0, 0x1, 0x2, 0x8, 0x9, 0xA):
             raise ProtocolError(f"Unexpected opcode={opcode!r}")
         raise ProtocolError("Received fragmented control frame")
+
+    def _inflated(self, b0: int, payload: bytes | bytearray, out: list[WSMessage]) -> None:
+        """A compressed message in one frame: what ``_frame`` does for it, without its state."""
+        self._data_fin = True
+        inflater = self._inflater
+        assert inflater is not None
+        data = inflater.decompress(payload, 0, self._max, True)
+        if b0 == 0xC1:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InvalidTextError() from None
+            inflater.end_message()
+            out.append(_new(WSMessage, (_TEXT, text if self._decode_text else data, "")))
+        else:
+            inflater.end_message()
+            out.append(_new(WSMessage, (_BINARY, data, "")))
 
     def _frame(self, b0: int, payload: bytes | bytearray, out: list[WSMessage]) -> None:
         """Handle one complete, unmasked frame."""
