@@ -304,8 +304,10 @@ class Compressor:
         "_default",
         "_flush",
         "_level",
-        "_options",
+        "_mem_level",
+        "_strategy",
         "_sync",
+        "_wbits",
     )
 
     def __init__(self, window_bits: int, no_context_takeover: bool, level: int | None) -> None:
@@ -313,11 +315,11 @@ class Compressor:
         self._compressobj = backend.compressobj
         # zlib's raw deflate needs at least 9 bits; a Huffman-only stream has no back-references,
         # so it is valid for the 8-bit window RFC 7692 allows.
-        strategy = zlib.Z_HUFFMAN_ONLY if window_bits == 8 else zlib.Z_DEFAULT_STRATEGY
-        self._options: dict[str, int] = {"wbits": -max(window_bits, 9), "strategy": strategy}
+        self._strategy = zlib.Z_HUFFMAN_ONLY if window_bits == 8 else zlib.Z_DEFAULT_STRATEGY
+        self._wbits = -max(window_bits, 9)
         mem_level = _mem_level(window_bits)
-        if mem_level != _DEFAULT_MEM_LEVEL:
-            self._options["memLevel"] = mem_level
+        # Left to the backend where it is zlib's default, so those calls stay as they were.
+        self._mem_level = mem_level if mem_level != _DEFAULT_MEM_LEVEL else None
         self._sync = backend.Z_SYNC_FLUSH
         # A full flush also empties the history, which is what no-context-takeover needs.
         self._flush = backend.Z_FULL_FLUSH if no_context_takeover else self._sync
@@ -325,7 +327,11 @@ class Compressor:
         self._default: ZLibCompressObjProtocol | None = None
 
     def _new(self, level: int) -> ZLibCompressObjProtocol:
-        return self._compressobj(level=level, **self._options)
+        if self._mem_level is None:
+            return self._compressobj(level=level, wbits=self._wbits, strategy=self._strategy)
+        return self._compressobj(
+            level=level, wbits=self._wbits, memLevel=self._mem_level, strategy=self._strategy
+        )
 
     def compress(self, data: bytes | bytearray | memoryview, level: int | None = None) -> bytes:
         """Compress one message and strip the trailing empty stored block (§7.2.1)."""
