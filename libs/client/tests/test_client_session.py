@@ -403,6 +403,40 @@ async def test_raise_for_status(server: Server) -> None:
             assert resp.status == 404
 
 
+async def test_raise_for_status_keeps_the_start_of_the_error_body(server: Server) -> None:
+    server.answer("/422", reply(422, b'{"error": "name missing"}', reason="Unprocessable"))
+    server.answer("/big", reply(500, b"x" * 100_000))  # under the 128 KiB high-water mark
+    server.answer("/none", reply(500, b""))
+    async with ClientSession(raise_for_status=True) as session:
+        with pytest.raises(httpwire.ClientResponseError) as info:
+            await session.get(server.url("/422"))
+        assert info.value.body == b'{"error": "name missing"}'
+        async with ClientSession() as plain:
+            async with plain.get(server.url("/422")) as resp:
+                assert await resp.read() == b'{"error": "name missing"}'
+                with pytest.raises(httpwire.ClientResponseError) as info:
+                    resp.raise_for_status()
+                assert info.value.body == b'{"error": "name missing"}'
+        with pytest.raises(httpwire.ClientResponseError) as info:
+            await session.get(server.url("/none"))
+        assert info.value.body == b""
+    async with ClientSession() as session:
+        async with session.get(server.url("/big")) as resp:
+            await resp.content.readexactly(10)
+            while not resp.content.is_eof():  # let the rest of it arrive, unread
+                await asyncio.sleep(0.001)
+            with pytest.raises(httpwire.ClientResponseError) as info:
+                resp.raise_for_status()
+            body = info.value.body
+            assert body is not None
+            assert len(body) == 64 * 1024
+            assert set(body) == {ord("x")}
+            # Nothing was taken from the reader.
+            assert len(await resp.read()) == 100_000 - 10
+    # Built by hand, the error has no body.
+    assert httpwire.ClientResponseError(info.value.request_info, ()).body is None
+
+
 async def test_raise_for_status_callable(server: Server) -> None:
     server.answer("/ok", reply(200, b"fine"))
     seen: list[int] = []

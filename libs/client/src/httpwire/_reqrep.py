@@ -29,7 +29,12 @@ from ._helpers import (
     parse_media_type,
 )
 from ._response_cookies import response_cookies
-from .exceptions import ClientConnectionError, ClientResponseError, ContentTypeError
+from .exceptions import (
+    ERROR_BODY_LIMIT,
+    ClientConnectionError,
+    ClientResponseError,
+    ContentTypeError,
+)
 from .formdata import data_payload
 from .payload import Payload
 from .streams import StreamReader
@@ -630,15 +635,23 @@ class ClientResponse:
         """Raise :class:`ClientResponseError` when the status is 400 or above."""
         if self.status >= 400:
             reason = self.reason
+            # The error body, as far as it has arrived: what says why is often only there.
+            body = self._body
+            if body is not None:
+                body = body[:ERROR_BODY_LIMIT]
+            elif self.content is not None:
+                body = self.content._buffered_prefix(ERROR_BODY_LIMIT)
             if not self._in_context:
                 self.release()
-            raise ClientResponseError(
+            error = ClientResponseError(
                 self.request_info,
                 self.history,
                 status=self.status,
                 message=reason or "",
                 headers=self.headers,
             )
+            error.body = body
+            raise error
 
     async def read(self) -> bytes:
         """The whole body (decoded per Content-Encoding unless auto_decompress is off)."""

@@ -110,7 +110,13 @@ class ClientResponseError(ClientError):
     ``request_info`` says what was sent (method, URL, headers); ``history`` holds the redirect
     responses that led here; ``status`` and ``message`` are the response's status code and reason
     (or what went wrong reading it); ``headers`` the response headers when there are any.
+    ``body`` is an httpwire addition: for an error status found by ``raise_for_status``, the
+    start of the response body (at most 64 KiB, decoded) as far as it
+    had arrived, or ``None`` when none of it had.
     """
+
+    #: The start of the error response's body, if any of it had arrived (httpwire only).
+    body: bytes | None = None
 
     def __init__(
         self,
@@ -175,6 +181,10 @@ class ClientResponseError(ClientError):
             "code property is deprecated, use status instead", DeprecationWarning, stacklevel=2
         )
         self.status = value
+
+
+#: How much of an error response's body :attr:`ClientResponseError.body` keeps: 64 KiB.
+ERROR_BODY_LIMIT = 64 * 1024
 
 
 def _rebuild_response_error(

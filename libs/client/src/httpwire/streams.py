@@ -337,6 +337,20 @@ class StreamReader:
         self._size += len(data)
         self._cursor -= len(data)
 
+    def _buffered_prefix(self, limit: int) -> bytes | None:
+        """Up to ``limit`` bytes of what is buffered, left in place for the reader.
+
+        ``None`` when nothing is buffered and the body has not ended yet.
+        """
+        if not self._buffer:
+            return b"" if self._eof else None
+        prefix = bytearray()
+        for block in self._buffer:
+            prefix += block[: limit - len(prefix)]
+            if len(prefix) >= limit:
+                break
+        return bytes(prefix)
+
     # ------------------------------------------------------------------ reading
 
     async def _wait(self, func_name: str) -> None:
