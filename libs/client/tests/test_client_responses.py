@@ -254,6 +254,10 @@ async def test_a_server_that_closes_mid_body_is_no_local_close(server: Server) -
         with pytest.raises(httpwire.ClientPayloadError, match="not completed") as info:
             await resp.read()
         assert not isinstance(info.value, RuntimeError)
+        assert str(info.value) == (
+            "Response payload is not completed: connection closed inside a Content-Length "
+            "body: 5 of 100 bytes received"
+        )
 
 
 class _Recorder:

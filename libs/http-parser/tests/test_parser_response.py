@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import pickle
 from typing import Any
 
@@ -298,6 +299,33 @@ def test_errors_pickle() -> None:
     assert type(copy) is InvalidHeader
     assert (copy.message, copy.position, str(copy)) == ("bad", 12, "bad (at byte 12)")
     assert isinstance(copy, RemoteProtocolError)
+
+
+@pytest.mark.parametrize("gzip_body", [False, True])
+@pytest.mark.parametrize("cuts", [[2], [1, 2], []])
+def test_a_cut_short_content_length_body_says_how_much_arrived(
+    cuts: list[int], gzip_body: bool
+) -> None:
+    body = gzip.compress(b"hello") if gzip_body else b"hello"
+    pieces = [body[start:end] for start, end in zip([0, *cuts], cuts, strict=False)]
+    coding = b"Content-Encoding: gzip\r\n" if gzip_body else b""
+    parser = ResponseParser()
+    parser.feed(b"HTTP/1.1 200 OK\r\n" + coding + b"Content-Length: %d\r\n\r\n" % len(body))
+    for piece in pieces:
+        parser.feed(piece)
+    got = sum(map(len, pieces))
+    with pytest.raises(IncompleteMessage) as info:
+        parser.feed_eof()
+    assert info.value.message == (
+        f"connection closed inside a Content-Length body: {got} of {len(body)} bytes received"
+    )
+
+
+def test_a_cut_short_request_body_says_how_much_arrived() -> None:
+    parser = RequestParser()
+    parser.feed(b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc")
+    with pytest.raises(IncompleteMessage, match="3 of 10 bytes received"):
+        parser.feed_eof()
 
 
 def test_truncation_at_eof() -> None:

@@ -342,7 +342,8 @@ class ResponseHandler(asyncio.Protocol):
                 error = ServerDisconnectedError(f"Server disconnected: {exc!r}")
             self._fail(error, exc or perr)
             return
-        detail = f"{perr}" if perr is not None else "the connection closed"
+        # The parser's words without its stream offset: the byte counts say more here.
+        detail = perr.message if perr is not None else "the connection closed"
         if exc is not None:
             detail += f" ({exc!r})"
         elif self._closed_here:

@@ -112,6 +112,7 @@ class BaseParser:
         "_fed",
         "_held",
         "_keep_alive",
+        "_length",
         "_lenient",
         "_lines",
         "_max_decompressed_size",
@@ -187,6 +188,8 @@ class BaseParser:
         self._lines = 0
         self._cl_seen = False
         self._remaining = 0
+        # The Content-Length of the body being read (for the error when it is cut short).
+        self._length = 0
         self._keep_alive = True
         self._upgrade_after = False
         self._decoder: ContentDecoder | None = None
@@ -349,9 +352,15 @@ class BaseParser:
             elif state == HEAD:
                 if self._pending:
                     raise IncompleteMessage("connection closed inside a message head", at)
+            elif state == FIXED:
+                length = self._length
+                raise IncompleteMessage(
+                    "connection closed inside a Content-Length body: "
+                    f"{length - self._remaining} of {length} bytes received",
+                    at,
+                )
             elif state != CLOSED:
-                what = "a Content-Length body" if state == FIXED else "a chunked body"
-                raise IncompleteMessage(f"connection closed inside {what}", at)
+                raise IncompleteMessage("connection closed inside a chunked body", at)
         except HttpParserError as exc:
             self._fail(exc, events)
             raise

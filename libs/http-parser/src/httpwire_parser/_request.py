@@ -138,6 +138,6 @@ class RequestParser(BaseParser):
             return after
         self._upgrade_after = upgrade
         self._setup_decoder(proxy)
-        self._remaining = length or 0
+        self._remaining = self._length = length or 0
         self._state = CHUNK_SIZE if chunked else FIXED
         return after

@@ -242,7 +242,7 @@ class ResponseParser(BaseParser):
             if self._auto_decompress and CONTENT_ENCODING in headers:
                 self._setup_decoder(proxy)
                 if self._decoder is not None:
-                    self._remaining = length
+                    self._remaining = self._length = length
                     self._state = FIXED
                     return after
             else:
@@ -259,7 +259,7 @@ class ResponseParser(BaseParser):
                 events += (piece, end_event)
                 self._state = HEAD if keep_alive else CLOSED
                 return body_end
-            self._remaining = length
+            self._remaining = self._length = length
             self._state = FIXED
             return after
         chunked = False
