@@ -459,10 +459,17 @@ class ClientWebSocketResponse:
         """Send a TEXT message; ``TypeError`` unless ``data`` is a ``str``."""
         if not isinstance(data, str):
             raise TypeError(f"data argument must be str ({type(data)!r})")
-        _check_compress(compress)
-        self._check_writable(WSMsgType.TEXT)
-        self._write(self._writer.text(data))
-        await self._drain()
+        if compress is not None:
+            _check_compress(compress)
+        # _check_writable, _write and _drain inlined: this is the per-message path.
+        writer = self._writer
+        handler = self._handler
+        transport = handler.transport
+        if writer.closed or transport is None or transport.is_closing():
+            raise ClientConnectionResetError(_CLOSING_TRANSPORT)
+        transport.write(writer.text(data))
+        if handler.writing_paused:
+            await handler.drain()
 
     async def send_bytes(
         self, data: bytes | bytearray | memoryview, compress: int | None = None
@@ -470,10 +477,16 @@ class ClientWebSocketResponse:
         """Send a BINARY message; ``TypeError`` unless ``data`` is bytes-like."""
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"data argument must be byte-ish ({type(data)!r})")
-        _check_compress(compress)
-        self._check_writable(WSMsgType.BINARY)
-        self._write(self._writer.binary(data))
-        await self._drain()
+        if compress is not None:
+            _check_compress(compress)
+        writer = self._writer
+        handler = self._handler
+        transport = handler.transport
+        if writer.closed or transport is None or transport.is_closing():
+            raise ClientConnectionResetError(_CLOSING_TRANSPORT)
+        transport.write(writer.binary(data))
+        if handler.writing_paused:
+            await handler.drain()
 
     async def send_json(
         self,
