@@ -102,7 +102,7 @@ class WebSocketReader:
         self._exc: ProtocolError | None = None
         self._tail = b""
         self._need = 0
-        self._chunks: list[bytes] = []
+        self._chunks: list[bytes | memoryview] = []
         self._frame_b0 = 0
         self._frame_key = b""
         self._msg_op = 0
@@ -192,7 +192,8 @@ class WebSocketReader:
                 if end - pos < length:
                     self._frame_b0 = b0
                     self._frame_key = key
-                    self._chunks.append(data[pos:])
+                    # The frame's start: a view, not a copy; the join at its end copies once.
+                    self._chunks.append(memoryview(data)[pos:] if end - pos > 512 else data[pos:])
                     self._need = length - (end - pos)
                     return out
                 if not key:
