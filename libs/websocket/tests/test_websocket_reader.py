@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import struct
 import zlib
@@ -437,10 +438,10 @@ def test_compressed_single_frames_small_and_large(decode_text: bool, size: int) 
     frames += build_frame(0x2, deflate_raw(data), rsv1=True)
     reader = WebSocketReader(max_msg_size=0, deflate=DeflateParams(), decode_text=decode_text)
     got_text, got_binary = reader.feed(frames)
-    assert got_text == (WSMsgType.TEXT, text if decode_text else text.encode(), "")
     assert type(got_text.data) is (str if decode_text else bytes)
-    assert got_binary == (WSMsgType.BINARY, data, "")
     assert type(got_binary.data) is bytes
+    assert got_text == (WSMsgType.TEXT, text if decode_text else text.encode(), "")
+    assert got_binary == (WSMsgType.BINARY, data, "")
 
 
 @pytest.mark.parametrize("fragmented", [False, True])
@@ -466,3 +467,18 @@ def test_invalid_utf8_in_a_compressed_text_frame_small_or_large(size: int) -> No
     assert (len(raw) > 4096) == (size > 4096)
     reader = WebSocketReader(deflate=DeflateParams())
     assert error_of(reader.feed(build_frame(0x1, raw, rsv1=True))).code == 1007
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_large_frame_split_across_feeds(masked: bool) -> None:
+    # The first piece of a frame is held as a view of the fed bytes, the join copies it once.
+    data = os.urandom(300_000)
+    key = KEY if masked else None
+    frame = build_frame(0x2, data, mask_key=key) + build_frame(0x1, b"next", mask_key=key)
+    reader = WebSocketReader(is_client=not masked)
+    cuts = [0, 1000, 140_000, 299_000, len(frame)]
+    out: list[WSMessage] = []
+    for start, stop in itertools.pairwise(cuts):
+        out += reader.feed(bytearray(frame[start:stop]))
+    assert out == [(WSMsgType.BINARY, data, ""), (WSMsgType.TEXT, "next", "")]
+    assert type(out[0].data) is bytes
