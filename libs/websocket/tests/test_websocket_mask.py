@@ -22,7 +22,8 @@ from httpwire_websocket import (
     mask_inplace_py,
     mask_py,
 )
-from httpwire_websocket._mask_py import _BIGINT_MAX
+from httpwire_websocket._frames import frame_header
+from httpwire_websocket._mask_py import _BIGINT_MAX, masked_frame_py
 
 Mask = Callable[[bytes, bytes | bytearray | memoryview], bytes | bytearray]
 MaskInplace = Callable[..., None]
@@ -35,6 +36,11 @@ else:
     COMPILED_BUILT = True
     IMPLS.append(("compiled", _mask_c.mask, _mask_c.mask_inplace))
 MASKS = pytest.mark.parametrize(("name", "masker", "inplace"), IMPLS, ids=[i[0] for i in IMPLS])
+Framer = Callable[[int, bytes, bytes | bytearray | memoryview], bytes | bytearray]
+FRAMERS: list[tuple[str, Framer]] = [("python", masked_frame_py)]
+if COMPILED_BUILT:
+    FRAMERS.append(("compiled", _mask_c.masked_frame))
+FRAMES = pytest.mark.parametrize(("name", "framer"), FRAMERS, ids=[f[0] for f in FRAMERS])
 
 
 def reference(key: bytes, data: bytes) -> bytes:
@@ -45,9 +51,11 @@ def test_selector_prefers_the_compiled_twin() -> None:
     if COMPILED_BUILT:
         assert _mask.COMPILED
         assert (mask, mask_inplace) == (_mask_c.mask, _mask_c.mask_inplace)
+        assert _mask.masked_frame is _mask_c.masked_frame
     else:
         assert not _mask.COMPILED
         assert (mask, mask_inplace) == (mask_py, mask_inplace_py)
+        assert _mask.masked_frame is masked_frame_py
 
 
 def test_compiled_twin_loaded_where_expected() -> None:
@@ -135,3 +143,44 @@ def test_key_must_be_four_bytes(name: str, masker: Mask, inplace: MaskInplace, k
         masker(key, b"data")
     with pytest.raises(LocalProtocolError, match="A mask key is 4 bytes"):
         inplace(key, bytearray(b"data" * 200))
+
+
+def frame_reference(first_byte: int, key: bytes, payload: bytes) -> bytes:
+    return frame_header(first_byte, len(payload), 0x80) + key + reference(key, payload)
+
+
+@pytest.mark.parametrize(
+    "size",
+    [0, 1, 125, 126, 127, _BIGINT_MAX, _BIGINT_MAX + 1, 65535, 65536, 70001],
+)
+@pytest.mark.parametrize("first_byte", [0x81, 0x82, 0x02, 0xC1, 0x89])
+@FRAMES
+def test_masked_frame_matches_header_key_and_mask(
+    name: str, framer: Framer, first_byte: int, size: int
+) -> None:
+    key = os.urandom(4)
+    payload = os.urandom(size)
+    assert bytes(framer(first_byte, key, payload)) == frame_reference(first_byte, key, payload)
+
+
+@pytest.mark.parametrize("kind", [bytes, bytearray, memoryview])
+@pytest.mark.parametrize("size", [10, 3000])
+@FRAMES
+def test_masked_frame_takes_any_buffer_and_leaves_it_alone(
+    name: str, framer: Framer, kind: type, size: int
+) -> None:
+    key = b"\x01\x02\x03\x04"
+    original = os.urandom(size)
+    payload = kind(bytearray(original))
+    assert bytes(framer(0x82, key, payload)) == frame_reference(0x82, key, original)
+    assert bytes(payload) == original
+
+
+@FRAMES
+def test_masked_frame_checks_key_and_first_byte(name: str, framer: Framer) -> None:
+    for key in (b"", b"abc", b"abcde"):
+        with pytest.raises(LocalProtocolError, match="A mask key is 4 bytes"):
+            framer(0x81, key, b"data")
+    for first_byte in (-1, 256):
+        with pytest.raises(ValueError, match="first_byte"):
+            framer(first_byte, b"abcd", b"data")

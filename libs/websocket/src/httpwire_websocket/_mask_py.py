@@ -8,6 +8,8 @@ the lane method); above it, four ``bytes.translate`` passes over the byte lanes 
 
 from __future__ import annotations
 
+import struct
+
 from .exceptions import LocalProtocolError
 
 __all__ = ["mask_inplace_py", "mask_py"]
@@ -16,6 +18,9 @@ _BIGINT_MAX = 512
 # _TABLES[k] maps every byte b to b ^ k; built once, 64 KiB in total.
 _TABLES: tuple[bytes, ...] = tuple(bytes(b ^ k for b in range(256)) for k in range(256))
 _from_bytes = int.from_bytes
+_PACK_2 = struct.Struct("!BB").pack
+_PACK_4 = struct.Struct("!BBH").pack
+_PACK_10 = struct.Struct("!BBQ").pack
 
 
 def mask_py(key: bytes, data: bytes | bytearray | memoryview) -> bytes | bytearray:
@@ -61,3 +66,32 @@ def mask_inplace_py(key: bytes, buf: bytearray, start: int = 0) -> None:
     buf[start + 1 :: 4] = buf[start + 1 :: 4].translate(_TABLES[b])
     buf[start + 2 :: 4] = buf[start + 2 :: 4].translate(_TABLES[c])
     buf[start + 3 :: 4] = buf[start + 3 :: 4].translate(_TABLES[d])
+
+
+def masked_frame_py(
+    first_byte: int, key: bytes, payload: bytes | bytearray | memoryview
+) -> bytes | bytearray:
+    """One masked frame (RFC 6455 §5.2): ``first_byte``, the length with the mask bit, ``key``,
+    then ``payload`` masked with ``key``. ``payload`` is never modified.
+
+    A large payload is copied once behind its header and masked in place there.
+    """
+    if not 0 <= first_byte <= 255:
+        raise ValueError(f"first_byte must be from 0 to 255, got {first_byte}")
+    if len(key) != 4:
+        raise LocalProtocolError(f"A mask key is 4 bytes, got {len(key)}")
+    n = len(payload)
+    if n < 126:
+        head = _PACK_2(first_byte, n | 0x80)
+    elif n < 65536:
+        head = _PACK_4(first_byte, 0xFE, n)
+    else:
+        head = _PACK_10(first_byte, 0xFF, n)
+    if n <= _BIGINT_MAX:
+        return head + key + mask_py(key, payload)
+    frame = bytearray(head)
+    frame += key
+    start = len(frame)
+    frame += payload
+    mask_inplace_py(key, frame, start)
+    return frame

@@ -11,23 +11,14 @@ import os
 from typing import Final
 
 from ._deflate import Compressor, DeflateParams
-from ._frames import (
-    MAX_CONTROL_PAYLOAD,
-    PACK_2,
-    build_close_payload,
-    encode_text,
-    frame_header,
-)
-from ._mask import mask, mask_inplace
+from ._frames import MAX_CONTROL_PAYLOAD, build_close_payload, encode_text, frame_header
+from ._mask import masked_frame
 from ._models import WSCloseCode
 from .exceptions import LocalProtocolError
 
 __all__ = ["WebSocketWriter"]
 
 _KEY_POOL_SIZE: Final = 4096
-# Above this size a masked frame is assembled in one bytearray and masked in place, which saves
-# two copies of the payload; below it building bytes is cheaper.
-_IN_PLACE_MIN: Final = 512
 _DATA_OPCODES: Final = frozenset({0x1, 0x2})
 _CONTROL_OPCODES: Final = frozenset({0x8, 0x9, 0xA})
 
@@ -99,19 +90,9 @@ class WebSocketWriter:
         if pos == _KEY_POOL_SIZE:
             self._keys = os.urandom(_KEY_POOL_SIZE)
             pos = 0
-        key = self._keys[pos : pos + 4]
         self._keys_pos = pos + 4
-        length = len(payload)
-        if length < 126:
-            return PACK_2(first_byte, length | 0x80) + key + mask(key, payload)
-        if length < _IN_PLACE_MIN:
-            return frame_header(first_byte, length, 0x80) + key + mask(key, payload)
-        frame = bytearray(frame_header(first_byte, length, 0x80))
-        frame += key
-        start = len(frame)
-        frame += payload
-        mask_inplace(key, frame, start)
-        return frame
+        # Header, key and masked payload in one object (one pass over the payload when compiled).
+        return masked_frame(first_byte, self._keys[pos : pos + 4], payload)
 
     def text(self, data: str, *, compress: int | None = None) -> bytes | bytearray:
         """Frames for one TEXT message; ``compress`` overrides the level for this message only."""
