@@ -6,6 +6,9 @@ cookie jars, WebSocket models, connection errors) are re-exported as the very sa
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 from . import abc as abc  # aiohttp documents the module path httpwire.abc
 from . import hdrs as hdrs  # aiohttp.hdrs: header and method name constants
 from ._auth import BasicAuth, encode_basic_auth
@@ -242,3 +245,27 @@ __all__ = [
     "set_zlib_backend",
     "streamer",
 ]
+
+#: aiohttp's module paths that hold client names (``aiohttp.client_exceptions``...): modules of
+#: the same name here re-export those names, imported on first use.
+_AIOHTTP_MODULE_PATHS = frozenset(
+    {
+        "client",
+        "client_exceptions",
+        "client_middleware_digest_auth",
+        "client_middlewares",
+        "client_reqrep",
+        "client_ws",
+        "connector",
+        "cookiejar",
+        "helpers",
+        "http",
+        "resolver",
+    }
+)
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in _AIOHTTP_MODULE_PATHS:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
