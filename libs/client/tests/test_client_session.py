@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 
 import pytest
@@ -681,3 +682,11 @@ async def test_ssl_shutdown_timeout_is_deprecated_with_or_without_a_connector() 
         session = ClientSession(connector=connector, ssl_shutdown_timeout=1.0)
     assert session.connector is connector
     await session.close()
+
+
+def test_class_arguments_default_to_the_classes_themselves() -> None:
+    parameters = inspect.signature(ClientSession).parameters
+    assert parameters["request_class"].default is httpwire.ClientRequest
+    assert parameters["response_class"].default is httpwire.ClientResponse
+    # As in aiohttp: the default is the class, not None.
+    assert parameters["ws_response_class"].default is httpwire.ClientWebSocketResponse

@@ -257,7 +257,7 @@ class ClientSession:
         json_serialize_bytes: Callable[[Any], bytes] | None = None,
         request_class: type[ClientRequest] = ClientRequest,
         response_class: type[ClientResponse] = ClientResponse,
-        ws_response_class: Any = None,
+        ws_response_class: Any = ClientWebSocketResponse,
         version: HttpVersion = HttpVersion11,
         cookie_jar: AbstractCookieJar | None = None,
         connector_owner: bool = True,
