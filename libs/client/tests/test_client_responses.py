@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import pickle
 from collections.abc import AsyncIterator
 
 import pytest
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 import httpwire
 from httpwire import ClientSession
@@ -344,3 +347,18 @@ async def test_upload_complete_waits_for_a_body_still_being_written() -> None:
     finally:
         server.close()
         await server.wait_closed()
+
+
+def test_request_info_real_url_defaults_to_url() -> None:
+    url = URL("http://example.test/a#frag")
+    headers = CIMultiDictProxy(CIMultiDict(X="1"))
+    info = httpwire.RequestInfo(url, "GET", headers)
+    assert info.real_url is url
+    assert info == (url, "GET", headers, url)
+    given = httpwire.RequestInfo(URL("http://example.test/a"), "GET", headers, real_url=url)
+    assert given.real_url is url
+    assert given._replace(method="POST").method == "POST"
+    plain = httpwire.RequestInfo(url, "GET", CIMultiDict())  # type: ignore[arg-type]
+    copy = pickle.loads(pickle.dumps(plain))
+    assert type(copy) is httpwire.RequestInfo
+    assert copy == plain

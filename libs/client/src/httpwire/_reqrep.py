@@ -27,6 +27,7 @@ from ._helpers import (
     HttpVersion11,
     parse_content_disposition,
     parse_media_type,
+    sentinel,
 )
 from ._response_cookies import response_cookies
 from .exceptions import (
@@ -56,13 +57,29 @@ _JSON_RE = re.compile(r"^application/(?:[\w.+-]+?\+)?json", re.IGNORECASE)
 _VERSIONS = {(1, 1): HttpVersion11, (1, 0): HttpVersion10}
 
 
-class RequestInfo(NamedTuple):
-    """What was sent: the URL (fragment removed), method, headers, and the URL as given."""
-
+class _RequestInfo(NamedTuple):
     url: URL
     method: str
     headers: CIMultiDictProxy[str]
     real_url: URL
+
+
+class RequestInfo(_RequestInfo):
+    """What was sent: the URL (fragment removed), method, headers, and the URL as given.
+
+    ``real_url`` defaults to ``url``, as in aiohttp.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        url: URL,
+        method: str,
+        headers: CIMultiDictProxy[str],
+        real_url: URL = sentinel,
+    ) -> RequestInfo:
+        return super().__new__(cls, url, method, headers, url if real_url is sentinel else real_url)
 
 
 def frame_body(
