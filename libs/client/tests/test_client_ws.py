@@ -1543,3 +1543,51 @@ async def test_frames_after_the_101_are_bounded_while_a_trace_callback_holds_the
             message = await ws.receive(timeout=5)
             assert message.type is httpwire.WSMsgType.BINARY
             assert message.data == payload
+
+
+class _PauseCounter:
+    """The part of ResponseHandler that _MessageQueue's flow control uses, counting calls."""
+
+    def __init__(self) -> None:
+        self.reading_paused = False
+        self.pauses = 0
+
+    def pause_reading(self) -> None:
+        self.reading_paused = True
+        self.pauses += 1
+
+    def resume_reading(self) -> None:
+        self.reading_paused = False
+
+
+async def test_a_big_message_for_a_waiting_reader_does_not_pause_the_socket() -> None:
+    # Over the queue's limit, a message alone in the queue with receive() waiting for it is
+    # handed over without pausing (which would resume at once); anything more pauses as before.
+    from httpwire._ws_client import _MessageQueue
+
+    handler = _PauseCounter()
+    writer = httpwire_websocket.WebSocketWriter(is_client=False)
+    queue = _MessageQueue(
+        handler,  # type: ignore[arg-type]
+        httpwire_websocket.WebSocketReader(),
+        asyncio.get_running_loop(),
+        autoping=True,
+        on_ping=lambda payload: None,
+        limit=1000,
+    )
+    big = b"x" * 5000
+    waiting = asyncio.ensure_future(queue.read())
+    await asyncio.sleep(0)
+    queue.data_received(writer.binary(big))
+    assert (await waiting).data == big
+    assert handler.pauses == 0
+    waiting = asyncio.ensure_future(queue.read())
+    await asyncio.sleep(0)
+    queue.data_received(bytes(writer.binary(big)) + bytes(writer.binary(big)))
+    assert handler.pauses == 1  # the second one has nobody waiting for it
+    assert (await waiting).data == big
+    assert handler.reading_paused
+    assert (await queue.read()).data == big
+    assert not handler.reading_paused
+    queue.data_received(writer.binary(big))  # nobody waiting: paused as before
+    assert handler.pauses == 2

@@ -195,8 +195,12 @@ class _MessageQueue:
         size = (len(data) if isinstance(data, (str, bytes)) else 0) + _MSG_OVERHEAD
         self._size += size
         self._buffer.append((message, size))
+        waiter = self._waiter
+        handed_over = waiter is not None and not waiter.done() and len(self._buffer) == 1
         self._wake()
-        if self._size > self._limit and not self._handler.reading_paused:
+        # A message alone in the queue with a reader waiting for it is taken before the socket
+        # is read again (the woken reader is scheduled first): pausing would only resume at once.
+        if self._size > self._limit and not handed_over and not self._handler.reading_paused:
             self._handler.pause_reading()
 
     def _wake(self) -> None:
