@@ -362,3 +362,10 @@ def test_request_info_real_url_defaults_to_url() -> None:
     copy = pickle.loads(pickle.dumps(plain))
     assert type(copy) is httpwire.RequestInfo
     assert copy == plain
+
+
+async def test_url_obj_is_the_deprecated_name_of_url(server: Server) -> None:
+    server.answer("/u", reply(200, b""))
+    async with ClientSession() as session, session.get(server.url("/u")) as resp:
+        with pytest.warns(DeprecationWarning, match=r"Deprecated, use \.url"):
+            assert resp.url_obj == resp.url == server.url("/u")

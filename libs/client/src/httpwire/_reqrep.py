@@ -398,6 +398,12 @@ class ClientResponse:
         return self._url
 
     @property
+    def url_obj(self) -> URL:
+        """:attr:`url` under its old name (deprecated, as in aiohttp)."""
+        warnings.warn("Deprecated, use .url #1654", DeprecationWarning, stacklevel=2)
+        return self._url
+
+    @property
     def real_url(self) -> URL:
         """The URL of the request as given, fragment included."""
         return self._real_url
