@@ -81,6 +81,22 @@ class RequestInfo(_RequestInfo):
     ) -> RequestInfo:
         return super().__new__(cls, url, method, headers, url if real_url is sentinel else real_url)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A CIMultiDictProxy cannot be pickled: its dict goes instead, wrapped again on load.
+        headers: Any = self.headers
+        if isinstance(headers, CIMultiDictProxy):
+            return (
+                _rebuild_request_info,
+                (self.url, self.method, CIMultiDict(headers), self.real_url),
+            )
+        return (RequestInfo, tuple(self))
+
+
+def _rebuild_request_info(
+    url: URL, method: str, headers: CIMultiDict[str], real_url: URL
+) -> RequestInfo:
+    return RequestInfo(url, method, CIMultiDictProxy(headers), real_url)
+
 
 def frame_body(
     headers: CIMultiDict[str], body: Payload, skip: frozenset[str], framed: bool

@@ -43,7 +43,7 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from multidict import MultiMapping
+from multidict import CIMultiDict, CIMultiDictProxy, MultiMapping
 from yarl import URL
 
 from httpwire_connectors import (
@@ -159,13 +159,27 @@ class ClientResponseError(ClientError):
         return f"{type(self).__name__}({args})"
 
     def __reduce__(self) -> Any:
-        state = {"status": self.status, "message": self.message, "headers": self.headers}
-        # The instance dict goes too, so attributes set after construction survive pickling.
-        return (
-            _rebuild_response_error,
-            (type(self), self.request_info, self.history, state),
-            self.__dict__,
-        )
+        # Pickles (unlike aiohttp's) with the response's read-only headers: a
+        # CIMultiDictProxy cannot be pickled, so its dict goes and is wrapped again on load.
+        # The history's responses stay behind: they belong to a connection and an event loop.
+        from ._reqrep import ClientResponse
+
+        history = tuple(item for item in self.history if not isinstance(item, ClientResponse))
+        state = {"status": self.status, "message": self.message, "headers": None}
+        extra = {
+            key: _picklable_headers(value) if key == "headers" else value
+            for key, value in self.__dict__.items()
+            if key != "history"
+        }
+        return (_rebuild_response_error, (type(self), self.request_info, history, state), extra)
+
+    def __setstate__(self, state: dict[str, Any] | None) -> None:
+        if not state:
+            return
+        headers = state.get("headers")
+        if isinstance(headers, _ReadOnlyHeaders):
+            state = {**state, "headers": CIMultiDictProxy(headers.headers)}
+        self.__dict__.update(state)
 
     @property
     def code(self) -> int:
@@ -181,6 +195,24 @@ class ClientResponseError(ClientError):
             "code property is deprecated, use status instead", DeprecationWarning, stacklevel=2
         )
         self.status = value
+
+
+class _ReadOnlyHeaders:
+    """A pickled CIMultiDictProxy: its dict, to be wrapped again when loaded."""
+
+    __slots__ = ("headers",)
+
+    def __init__(self, headers: CIMultiDict[str]) -> None:
+        self.headers = headers
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_ReadOnlyHeaders, (self.headers,))
+
+
+def _picklable_headers(headers: Any) -> Any:
+    if isinstance(headers, CIMultiDictProxy):
+        return _ReadOnlyHeaders(CIMultiDict(headers))
+    return headers
 
 
 #: How much of an error response's body :attr:`ClientResponseError.body` keeps: 64 KiB.
