@@ -126,6 +126,9 @@ masked_frame(PyObject *module, PyObject *args)
     if (first < 0 || first > 255) {
         PyErr_Format(PyExc_ValueError, "first_byte must be from 0 to 255, got %d", first);
     }
+    else if (data.len > PY_SSIZE_T_MAX - 14) {
+        PyErr_SetString(PyExc_OverflowError, "payload too large for one frame");
+    }
     else if (check_key(&key) == 0) {
         Py_ssize_t n = data.len;
         Py_ssize_t head = n < 126 ? 2 : (n < 65536 ? 4 : 10);
