@@ -102,7 +102,7 @@ async def test_session_requests_share_deadlines_and_still_time_out(server: Serve
                 assert await resp.read() == b"ok"
         assert len(session._deadlines) == 1
         started = asyncio.get_running_loop().time()
-        with pytest.raises(asyncio.TimeoutError):
+        with pytest.raises(asyncio.TimeoutError, match=r"total timeout \(0\.2 s\) passed"):
             await session.get(server.url("/stall"))
         assert asyncio.get_running_loop().time() - started < 2
     # total <= ceil_threshold: the request has a timer of its own.
@@ -141,7 +141,7 @@ async def test_the_total_timeout_ends_a_read_that_never_has_to_wait(
     async with ClientSession() as session:
         resp = await session.get(server.url("/endless"), timeout=ClientTimeout(total=0.3))
         async with asyncio.timeout(3):  # a failure here must not hang the suite
-            with pytest.raises(TimeoutError):
+            with pytest.raises(TimeoutError, match=r"^The request's total timeout \(0\.3 s\)"):
                 await consume(resp)
         resp.close()
 

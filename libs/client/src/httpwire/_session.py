@@ -768,8 +768,8 @@ class ClientSession:
             loop = self._loop
             timer: TimerContext | None = None
             if real_timeout.total:
-                timer = TimerContext(loop)
                 total, threshold = real_timeout.total, real_timeout.ceil_threshold
+                timer = TimerContext(loop, total)
                 timer.start(
                     ceil_deadline(loop, total, threshold),
                     self._deadlines if total > threshold else None,

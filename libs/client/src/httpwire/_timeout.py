@@ -58,10 +58,11 @@ class TimerContext:
     when deadlines coincide) and nothing per wait.
     """
 
-    __slots__ = ("_cancelling", "_group", "_handle", "_loop", "_tasks", "_timed_out")
+    __slots__ = ("_cancelling", "_group", "_handle", "_loop", "_tasks", "_timed_out", "_total")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, total: float | None = None) -> None:
         self._loop = loop
+        self._total = total
         self._tasks: list[asyncio.Task[object]] = []
         self._cancelling: list[int] = []
         self._timed_out = False
@@ -90,12 +91,18 @@ class TimerContext:
         """Whether the deadline has passed."""
         return self._timed_out
 
+    def expired_error(self) -> TimeoutError:
+        """The error a wait past the deadline raises: it says which timeout it was."""
+        if self._total is None:
+            return TimeoutError()
+        return TimeoutError(f"The request's total timeout ({self._total:g} s) passed")
+
     def __enter__(self) -> TimerContext:
         task = asyncio.current_task(loop=self._loop)
         if task is None:
             raise RuntimeError("Timeout context manager should be used inside a task")
         if self._timed_out:
-            raise TimeoutError from None
+            raise self.expired_error() from None
         self._tasks.append(task)
         self._cancelling.append(task.cancelling())
         return self
@@ -110,7 +117,7 @@ class TimerContext:
         before = self._cancelling.pop()
         # Only our own cancellation becomes a timeout; an outer cancel() stays a cancel.
         if exc_type is asyncio.CancelledError and self._timed_out and task.uncancel() <= before:
-            raise TimeoutError from exc_val
+            raise self.expired_error() from exc_val
         return None
 
     def timeout(self) -> None:
@@ -160,6 +167,10 @@ class _NoTimer:
 
     __slots__ = ()
     timed_out = False
+
+    def expired_error(self) -> TimeoutError:
+        """Never raised: there is no deadline."""
+        return TimeoutError()
 
     def __enter__(self) -> None:
         return None

@@ -49,6 +49,8 @@ class TimerLike(Protocol):
     @property
     def timed_out(self) -> bool: ...
 
+    def expired_error(self) -> BaseException: ...
+
     def __enter__(self) -> object: ...
 
     def __exit__(
@@ -382,7 +384,7 @@ class StreamReader:
         timer = self._timer
         if timer is not None and timer.timed_out:
             # A body that is always buffered never waits: the total timeout is checked here too.
-            raise TimeoutError
+            raise timer.expired_error()
         first = self._buffer[0]
         if n != -1 and len(first) > n:
             data = first[:n]
