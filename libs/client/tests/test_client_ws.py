@@ -15,6 +15,7 @@ import inspect
 import json
 import ssl
 import struct
+import typing
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -1488,6 +1489,17 @@ def test_ws_connect_signature_matches_aiohttp() -> None:
             assert ours[name].default is httpwire._helpers.sentinel
         elif param.default is not inspect.Parameter.empty:
             assert ours[name].default == param.default, name
+
+
+def test_the_class_is_generic_in_decode_text_as_in_aiohttp() -> None:
+    # aiohttp 3.14 annotations such as ClientWebSocketResponse[bool] are evaluated at run time
+    # in code without `from __future__ import annotations`; they must not raise.
+    alias = httpwire.ClientWebSocketResponse[bool]
+    assert typing.get_origin(alias) is httpwire.ClientWebSocketResponse
+    assert typing.get_args(alias) == (bool,)
+    assert len(httpwire.ClientWebSocketResponse.__parameters__) == len(
+        aiohttp.ClientWebSocketResponse.__parameters__
+    )
 
 
 def test_public_methods_match_aiohttp() -> None:

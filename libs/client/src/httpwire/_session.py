@@ -537,7 +537,7 @@ class ClientSession:
         compress: int,
         max_msg_size: int,
         decode_text: bool,
-    ) -> ClientWebSocketResponse:
+    ) -> ClientWebSocketResponse[bool]:
         """The opening handshake through ``_request``, then the WebSocket on its connection.
 
         Everything is checked before connecting; a response that is not an acceptable 101
@@ -616,7 +616,7 @@ class ClientSession:
             )
             writer = WebSocketWriter(is_client=True, deflate=deflate)
             ws_class = self._ws_response_class or ClientWebSocketResponse
-            ws: ClientWebSocketResponse = ws_class(
+            ws: ClientWebSocketResponse[bool] = ws_class(
                 reader,
                 writer,
                 agreed.protocol,

@@ -17,7 +17,7 @@ import json
 from collections import deque
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from httpwire_websocket import (
     WebSocketError,
@@ -238,7 +238,12 @@ class _MessageQueue:
         return message
 
 
-class ClientWebSocketResponse:
+#: Whether TEXT messages arrive decoded (``ws_connect(decode_text=...)``): aiohttp 3.14 makes the
+#: class generic in it, so annotations such as ``ClientWebSocketResponse[bool]`` work here too.
+_DecodeText = TypeVar("_DecodeText", bound=bool, covariant=True)
+
+
+class ClientWebSocketResponse(Generic[_DecodeText]):
     """A client WebSocket connection, made by :meth:`ClientSession.ws_connect`.
 
     Send with ``send_str``, ``send_bytes``, ``send_json`` or ``send_frame``; read with
@@ -648,7 +653,7 @@ class ClientWebSocketResponse:
         data = await self.receive_str(timeout=timeout)
         return loads(data)
 
-    def __aiter__(self) -> ClientWebSocketResponse:
+    def __aiter__(self) -> ClientWebSocketResponse[_DecodeText]:
         return self
 
     async def __anext__(self) -> WSMessage:
@@ -657,7 +662,7 @@ class ClientWebSocketResponse:
             raise StopAsyncIteration
         return msg
 
-    async def __aenter__(self) -> ClientWebSocketResponse:
+    async def __aenter__(self) -> ClientWebSocketResponse[_DecodeText]:
         return self
 
     async def __aexit__(
@@ -677,7 +682,7 @@ def _check_compress(compress: int | None) -> None:
         raise ValueError(f"compress must be None or from 0 to 15, got {compress!r}")
 
 
-class _WSRequestContextManager(_BaseRequestContextManager[ClientWebSocketResponse]):
+class _WSRequestContextManager(_BaseRequestContextManager[ClientWebSocketResponse[bool]]):
     """What ``ws_connect`` returns: await it, or ``async with`` it to close the WebSocket."""
 
     __slots__ = ()
