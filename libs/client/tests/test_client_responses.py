@@ -369,3 +369,20 @@ async def test_url_obj_is_the_deprecated_name_of_url(server: Server) -> None:
     async with ClientSession() as session, session.get(server.url("/u")) as resp:
         with pytest.warns(DeprecationWarning, match=r"Deprecated, use \.url"):
             assert resp.url_obj == resp.url == server.url("/u")
+
+
+async def test_a_fragment_stays_on_this_side(server: Server) -> None:
+    seen: list[str] = []
+
+    @server.route("/p")
+    async def page(req: Received, writer: asyncio.StreamWriter) -> bytes:
+        seen.append(req.target)
+        return reply(200, b"ok")
+
+    url = server.url("/p").with_query(q="1").with_fragment("frag")
+    async with ClientSession() as session, session.get(url) as resp:
+        assert seen == ["/p?q=1"]  # never sent (RFC 9110 §4.2.5)
+        assert resp.url == url.with_fragment(None)
+        assert resp.real_url == url
+        assert resp.request_info.url == url.with_fragment(None)
+        assert resp.request_info.real_url == url

@@ -170,7 +170,7 @@ class ClientRequest:
         skip_auto_headers: frozenset[str] = frozenset(),
     ) -> None:
         self.method = method
-        self.url = url
+        self.url = url.with_fragment(None) if url.raw_fragment else url
         self.original_url = original_url if original_url is not None else url
         self.headers = headers
         self._body = body
