@@ -37,6 +37,22 @@ def test_response_head_and_utf8_values() -> None:
 
 
 @pytest.mark.parametrize(
+    ("method", "message"),
+    [
+        ("GE T", "Method cannot contain non-token characters 'GE T' (found at least ' ')"),
+        ("GET\n", "Method cannot contain non-token characters 'GET\\n' (found at least '\\n')"),
+        ("", "Method cannot be empty"),
+    ],
+)
+def test_a_method_that_is_not_a_token_is_refused_in_aiohttps_words(
+    method: str, message: str
+) -> None:
+    with pytest.raises(LocalProtocolError) as info:
+        serialize_request_head(method, "/", [])
+    assert info.value.message == message
+
+
+@pytest.mark.parametrize(
     ("method", "target", "headers"),
     [
         ("GET /evil", "/", []),

@@ -206,9 +206,13 @@ def data_payload(data: Any) -> Payload:
     """
     try:
         payload = get_payload(data)
-    except PayloadLookupError:
+    except PayloadLookupError as exc:
         if not isinstance(data, (Mapping, list, tuple, FormData)):
-            raise
+            # aiohttp's words (its FormData refuses the object), then which type it was.
+            raise PayloadLookupError(
+                "Only io.IOBase, multidict and (name, file) pairs allowed, use .add_field() for "
+                f"passing more complex parameters, got {data!r} ({exc})"
+            ) from None
     else:
         if payload is not data and isinstance(payload, IOBasePayload):
             # A file sent as the whole body is not an attachment (aiohttp builds it with

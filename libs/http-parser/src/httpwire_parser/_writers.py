@@ -69,6 +69,14 @@ def _check_version(version: tuple[int, int]) -> None:
         raise LocalProtocolError(f"unsupported HTTP version {version!r}")
 
 
+def _method_error(method: str) -> str:
+    """aiohttp's words for a method that is not a token (RFC 9110 §9.1), naming a bad character."""
+    if not method:
+        return "Method cannot be empty"
+    bad = next((char for char in method if STR_TOKEN_RE.fullmatch(char) is None), "")
+    return f"Method cannot contain non-token characters {method!r} (found at least {bad!r})"
+
+
 def serialize_request_head(
     method: str, target: str, headers: HeadersInput, *, version: tuple[int, int] = (1, 1)
 ) -> bytes:
@@ -81,7 +89,7 @@ def serialize_request_head(
     :class:`LocalProtocolError`.
     """
     if STR_TOKEN_RE.fullmatch(method) is None:
-        raise LocalProtocolError(f"invalid method {method!r}")
+        raise LocalProtocolError(_method_error(method))
     if STR_TARGET_RE.fullmatch(target) is None:
         raise LocalProtocolError(f"invalid request target {target!r}")
     _check_version(version)
