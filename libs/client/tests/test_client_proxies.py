@@ -323,12 +323,21 @@ async def test_trust_env_uses_the_environment(
     assert len(proxy.seen) == 1
 
 
-@pytest.mark.parametrize("proxy", ["InvalidUrl", "proxy.example:3128", "http://"])
+@pytest.mark.parametrize(
+    ("proxy", "shown"),
+    [
+        ("InvalidUrl", "InvalidUrl"),
+        ("proxy.example:3128", "proxy.example:3128"),
+        ("http://", "http://"),
+        ("not a url", "not%20a%20url"),  # as aiohttp shows it: the URL it parsed
+    ],
+)
 async def test_a_proxy_url_without_a_host_is_an_invalid_url_before_connecting(
-    target: Server, proxy: str
+    target: Server, proxy: str, shown: str
 ) -> None:
     async with ClientSession() as session:
         with pytest.raises(httpwire.InvalidURL) as info:
             await session.get(target.url("/"), proxy=proxy)
-    assert str(info.value.url) == proxy
+    assert str(info.value.url) == shown
+    assert str(info.value) == shown
     assert target.connections == 0

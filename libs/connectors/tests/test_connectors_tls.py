@@ -32,10 +32,10 @@ def cert_fingerprint(cert: trustme.LeafCert) -> bytes:
 def test_fingerprint_accepts_sha256_only() -> None:
     fp = hc.Fingerprint(b"\x00" * 32)
     assert fp.fingerprint == b"\x00" * 32
-    for length in (16, 20):
-        with pytest.raises(ValueError, match="sha256"):
+    for length in (16, 20):  # aiohttp's words
+        with pytest.raises(ValueError, match=r"^md5 and sha1 are insecure and not supported\. Use"):
             hc.Fingerprint(b"\x00" * length)
-    with pytest.raises(ValueError, match="32 bytes"):
+    with pytest.raises(ValueError, match=r"^fingerprint has invalid length: .* 32 bytes, got 31$"):
         hc.Fingerprint(b"\x00" * 31)
     with pytest.raises(TypeError):
         hc.Fingerprint("00" * 32)  # type: ignore[arg-type]
@@ -54,7 +54,8 @@ def test_fingerprint_equality_hash_repr_pickle() -> None:
 def test_normalize_ssl() -> None:
     assert _ssl.normalize_ssl(None) is True
     assert _ssl.normalize_ssl(False) is False
-    with pytest.raises(TypeError, match="ssl should be"):
+    expected = r"^ssl should be SSLContext, bool, Fingerprint or None, got 'yes' instead\.$"
+    with pytest.raises(TypeError, match=expected):
         _ssl.normalize_ssl("yes")
 
 

@@ -174,7 +174,9 @@ def _merge_ssl(
             raise ValueError("verify_ssl, ssl_context, fingerprint and ssl are mutually exclusive")
         ssl = Fingerprint(fingerprint)
     if not isinstance(ssl, (bool, SSLContext, Fingerprint)):
-        raise TypeError(f"ssl should be SSLContext, Fingerprint, or bool, got {ssl!r} instead.")
+        raise TypeError(
+            f"ssl should be SSLContext, bool, Fingerprint or None, got {ssl!r} instead."
+        )
     return ssl
 
 
@@ -742,7 +744,7 @@ class ClientSession:
                     raise InvalidURL(proxy) from exc
                 if not proxy_url.raw_host:
                     # "proxy.example:3128" or a bare word: no host to connect to (aiohttp's error).
-                    raise InvalidURL(proxy)
+                    raise InvalidURL(proxy_url)
                 proxy_headers_ = self._prepare_headers(proxy_headers)
             if timeout is sentinel or timeout is None:
                 real_timeout = self._timeout

@@ -56,9 +56,11 @@ class Fingerprint:
         length = len(fingerprint)
         hashfunc = self.HASHFUNC_BY_DIGESTLEN.get(length)
         if hashfunc is hashlib.md5 or hashfunc is hashlib.sha1:
-            raise ValueError("md5 and sha1 fingerprints are insecure and not supported; use sha256")
+            raise ValueError("md5 and sha1 are insecure and not supported. Use sha256.")
         if hashfunc is None:
-            raise ValueError(f"a sha256 fingerprint is {_SHA256_LEN} bytes long, got {length}")
+            raise ValueError(
+                f"fingerprint has invalid length: a sha256 one is {_SHA256_LEN} bytes, got {length}"
+            )
         self._hashfunc = hashfunc
         self._fingerprint = bytes(fingerprint)
 
@@ -150,10 +152,7 @@ def normalize_ssl(value: object) -> SSLSetting:
         return True
     if isinstance(value, bool | ssl.SSLContext | Fingerprint):
         return value
-    raise TypeError(
-        "ssl should be None, True, False, an ssl.SSLContext or a Fingerprint, "
-        f"got {value!r} of type {type(value).__name__}"
-    )
+    raise TypeError(f"ssl should be SSLContext, bool, Fingerprint or None, got {value!r} instead.")
 
 
 _lock = threading.Lock()
