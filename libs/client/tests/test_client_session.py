@@ -453,6 +453,20 @@ async def test_raise_for_status_callable(server: Server) -> None:
     assert seen == [200]
 
 
+async def test_a_network_path_reference_takes_base_urls_scheme(echo_server: Server) -> None:
+    # "//host:port/x" (RFC 3986 §4.2) names the host but not the scheme: base_url's applies.
+    netloc = f"//{echo_server.host}:{echo_server.port}/echo"
+    async with ClientSession(base_url=echo_server.url("/api/")) as session:
+        async with session.get(netloc) as resp:
+            assert resp.url == echo_server.url("/echo")
+            assert (await resp.json())["target"] == "/echo"
+    # Without a base_url there is no scheme to speak: refused before connecting.
+    async with ClientSession() as session:
+        with pytest.raises(httpwire.NonHttpUrlClientError):
+            await session.get(netloc)
+    assert len(echo_server.requests) == 1
+
+
 async def test_base_url_joins_relative_urls(echo_server: Server) -> None:
     async with ClientSession(base_url=echo_server.url("/")) as session:
         async with session.get("echo", params={"q": "1"}) as resp:

@@ -640,8 +640,11 @@ class ClientSession:
 
     def _build_url(self, str_or_url: str | URL) -> URL:
         url = URL(str_or_url)
-        if self._base_url is not None and not url.absolute:
-            return self._base_url.join(url)
+        base = self._base_url
+        if base is not None and not (url.absolute and url.scheme):
+            # A relative reference, or a network-path one ("//host/x", RFC 3986 §4.2), which
+            # takes base_url's scheme.
+            return base.join(url)
         return url
 
     def _prepare_headers(self, headers: Any) -> CIMultiDict[str]:
@@ -725,7 +728,9 @@ class ClientSession:
                 raise InvalidUrlClientError(str_or_url) from exc
             connector = self._connector
             assert connector is not None
-            if url.scheme not in connector.allowed_protocol_schema_set:
+            scheme = url.scheme
+            if scheme not in connector.allowed_protocol_schema_set or (not scheme and url.raw_host):
+                # "//host/x" without base_url names no scheme to speak.
                 raise NonHttpUrlClientError(url)
             if skip_auto_headers is not None:
                 skip = frozenset(h.lower() for h in skip_auto_headers) | self._skip_lower
