@@ -111,8 +111,8 @@ class ClientResponseError(ClientError):
     responses that led here; ``status`` and ``message`` are the response's status code and reason
     (or what went wrong reading it); ``headers`` the response headers when there are any.
     ``body`` is an httpwire addition: for an error status found by ``raise_for_status``, the
-    start of the response body (at most 64 KiB, decoded) as far as it
-    had arrived, or ``None`` when none of it had.
+    start of the response body (at most 64 KiB, decoded) as far as it had arrived, or ``None``
+    when none of it had.
     """
 
     #: The start of the error response's body, if any of it had arrived (httpwire only).
