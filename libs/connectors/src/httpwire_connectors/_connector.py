@@ -175,11 +175,12 @@ class BaseConnector:
     def __del__(self, _warnings: Any = warnings) -> None:
         if getattr(self, "_closed", True):
             return
+        description = repr(self)  # what was left open, before closing it
         self._closed = True
         items, _ = self._pool.clear()
         for protocol in items:
             protocol.close()
-        _warnings.warn(f"Unclosed connector {self!r}", ResourceWarning, source=self)
+        _warnings.warn(f"Unclosed connector {description}", ResourceWarning, source=self)
         if self._loop.is_closed():
             return
         context: dict[str, Any] = {"connector": self, "message": "Unclosed connector"}
