@@ -425,11 +425,19 @@ class ClientWebSocketResponse(Generic[_DecodeText]):
         transport.write(frame)
 
     def _check_writable(self, opcode: int) -> None:
-        if self._writer.closed and opcode != WSMsgType.CLOSE:
-            raise ClientConnectionResetError(_CLOSING_TRANSPORT)
+        if opcode == WSMsgType.CLOSE:
+            transport = self._handler.transport
+            if transport is None or transport.is_closing():
+                raise ClientConnectionResetError(_CLOSING_TRANSPORT)
+        else:
+            self._sending_transport()
+
+    def _sending_transport(self) -> asyncio.Transport:
+        """The transport a data or control message can go out on now; else the closing error."""
         transport = self._handler.transport
-        if transport is None or transport.is_closing():
+        if self._writer.closed or transport is None or transport.is_closing():
             raise ClientConnectionResetError(_CLOSING_TRANSPORT)
+        return transport
 
     async def _drain(self) -> None:
         if self._handler.writing_paused:
@@ -470,15 +478,10 @@ class ClientWebSocketResponse(Generic[_DecodeText]):
             raise TypeError(f"data argument must be str ({type(data)!r})")
         if compress is not None:
             _check_compress(compress)
-        # _check_writable, _write and _drain inlined: this is the per-message path.
-        writer = self._writer
-        handler = self._handler
-        transport = handler.transport
-        if writer.closed or transport is None or transport.is_closing():
-            raise ClientConnectionResetError(_CLOSING_TRANSPORT)
-        transport.write(writer.text(data))
-        if handler.writing_paused:
-            await handler.drain()
+        self._sending_transport().write(self._writer.text(data))
+        # _drain inlined: no coroutine is made unless the transport paused.
+        if self._handler.writing_paused:
+            await self._handler.drain()
 
     async def send_bytes(
         self, data: bytes | bytearray | memoryview, compress: int | None = None
@@ -488,14 +491,9 @@ class ClientWebSocketResponse(Generic[_DecodeText]):
             raise TypeError(f"data argument must be byte-ish ({type(data)!r})")
         if compress is not None:
             _check_compress(compress)
-        writer = self._writer
-        handler = self._handler
-        transport = handler.transport
-        if writer.closed or transport is None or transport.is_closing():
-            raise ClientConnectionResetError(_CLOSING_TRANSPORT)
-        transport.write(writer.binary(data))
-        if handler.writing_paused:
-            await handler.drain()
+        self._sending_transport().write(self._writer.binary(data))
+        if self._handler.writing_paused:
+            await self._handler.drain()
 
     async def send_json(
         self,
